@@ -1,0 +1,50 @@
+# Two commands for a fresh machine: `make demo` and `make test`. Everything else is optional.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+# Quiet progress bars and the demo when run by CI (CI=true); interactive runs keep them.
+DEMO_ARGS ?=
+
+.PHONY: demo test lint bench docs notebooks graphviz clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+# System Graphviz (the `dot` binary) renders graphs; install it when missing and we may.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing system Graphviz (dot) with apt-get..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null) \
+		|| echo "warning: apt-get install graphviz failed; rendering will raise a clear error"; \
+	else \
+		echo "note: Graphviz 'dot' not found. Install it (apt-get install graphviz | brew install graphviz | conda install graphviz) to render graphs."; \
+	fi
+
+demo: $(STAMP) graphviz
+	$(BIN)/microgradx demo $(DEMO_ARGS)
+
+test: $(STAMP) graphviz
+	$(BIN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check microgradx tests benchmarks
+	$(BIN)/ruff format --check microgradx tests benchmarks
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python benchmarks/run_all.py
+
+docs: $(STAMP) graphviz
+	$(BIN)/python docs/make_gallery.py
+
+notebooks: $(STAMP)
+	$(BIN)/jupyter lab notebooks/ || $(BIN)/python -m notebook notebooks/
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo

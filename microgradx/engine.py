@@ -1,0 +1,355 @@
+"""The engine: ``Value`` nodes, graph building, and reverse-mode backpropagation.
+
+A ``Value`` wraps one float and remembers the primitive (an ``ops.Op``) and the parent
+Values that produced it. ``loss.backward()`` orders the graph topologically and walks it
+once in reverse, applying the chain rule at every node::
+
+    parent.grad += rule(upstream grad, node, parents)     # local gradient × upstream gradient
+
+Every local derivative lives in the rule table in ``ops.py``; this file only routes numbers.
+
+NaN / inf policy: a Value always holds a finite float. Constructing one from NaN or ±inf, or
+combining a Value with such a number, raises ``ValueError``; an operation whose result would
+overflow raises ``OverflowError`` naming the op. Gradients are not restricted: ``a ** b`` has a
+NaN gradient with respect to ``b`` when ``a <= 0``, exactly as in PyTorch.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import ops
+from .ops import Op
+
+Number = float | int
+
+_grad_enabled = True  # flipped by no_grad(); read on every op
+
+
+def _as_float(x: Any, where: str) -> float:
+    """Validate a user-supplied number: a finite real (int, float, numpy scalar), else raise."""
+    if type(x) is not float:
+        if isinstance(x, Value):
+            raise TypeError(
+                f"{where}: expected a number, got a Value ({x!r}); use the Value itself, or .data"
+            )
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            wanted = "a real number" if where == "Value" else "a Value or a real number"
+            raise TypeError(f"{where}: expected {wanted}, got {type(x).__name__} {x!r}")
+        x = float(x)
+    if not math.isfinite(x):
+        raise ValueError(f"{where}: {x!r} is not finite; microgradx Values hold finite numbers only")
+    return x
+
+
+class Value:
+    """A scalar that records how it was computed, so gradients can flow back through it."""
+
+    __slots__ = ("data", "grad", "label", "parents", "_fn")
+
+    data: float
+    grad: Any  # a float, or a Value after backward(create_graph=True)
+    label: str
+    parents: tuple[Value, ...]
+    _fn: Op | None
+
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.label = label
+        self.parents = ()
+        self._fn = None
+
+    # -- graph building: every method is one line onto the rule table -------------------
+
+    def __add__(self, other: Value | Number) -> Value:
+        return _apply2(ops.ADD, self, other)
+
+    def __radd__(self, other: Number) -> Value:
+        return _apply2(ops.ADD, other, self)
+
+    def __sub__(self, other: Value | Number) -> Value:
+        return _apply2(ops.SUB, self, other)
+
+    def __rsub__(self, other: Number) -> Value:
+        return _apply2(ops.SUB, other, self)
+
+    def __mul__(self, other: Value | Number) -> Value:
+        return _apply2(ops.MUL, self, other)
+
+    def __rmul__(self, other: Number) -> Value:
+        return _apply2(ops.MUL, other, self)
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        return _apply2(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Number) -> Value:
+        return _apply2(ops.DIV, other, self)
+
+    def __pow__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _apply2(ops.POW, self, other)
+        return _apply1(ops.power(_as_float(other, "pow")), self)
+
+    def __rpow__(self, other: Number) -> Value:
+        return _apply2(ops.POW, other, self)
+
+    def __neg__(self) -> Value:
+        return _apply1(ops.NEG, self)
+
+    def __abs__(self) -> Value:
+        return _apply1(ops.ABS, self)
+
+    def exp(self) -> Value:
+        """e ** self."""
+        return _apply1(ops.EXP, self)
+
+    def log(self) -> Value:
+        """Natural logarithm; ValueError for inputs <= 0."""
+        return _apply1(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        """Square root; ValueError for negative inputs."""
+        return _apply1(ops.SQRT, self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return _apply1(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid 1 / (1 + e^-x), stable for large |x|."""
+        return _apply1(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        """max(0, x); the derivative at 0 is taken as 0, as PyTorch."""
+        return _apply1(ops.RELU, self)
+
+    def leaky_relu(self, slope: float = 0.01) -> Value:
+        """max(x, slope·x) for a small positive slope."""
+        return _apply1(ops.leaky_relu(_as_float(slope, "leaky_relu slope")), self)
+
+    def softplus(self) -> Value:
+        """log(1 + e^x), stable for large |x|."""
+        return _apply1(ops.SOFTPLUS, self)
+
+    def sin(self) -> Value:
+        """Sine (radians)."""
+        return _apply1(ops.SIN, self)
+
+    def cos(self) -> Value:
+        """Cosine (radians)."""
+        return _apply1(ops.COS, self)
+
+    # -- comparisons look at data only (they are not differentiable) ----------------------
+    # __eq__ is deliberately left as identity: Values are dictionary keys in graph code.
+
+    def __lt__(self, other: Value | Number) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Value | Number) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Value | Number) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Value | Number) -> bool:
+        return self.data >= _data(other)
+
+    # -- introspection --------------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """Name of the operation that produced this Value ("" for a leaf)."""
+        return self._fn.name if self._fn is not None else ""
+
+    @property
+    def _op(self) -> str:
+        """micrograd's name for ``op`` (read-only)."""
+        return self.op
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        """micrograd's name for ``parents`` (read-only)."""
+        return self.parents
+
+    def is_leaf(self) -> bool:
+        """True for Values created directly, not by an operation."""
+        return self._fn is None
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+    def _constant(self, data: float) -> Value:
+        """A leaf holding any float (even NaN); used by rules that must return a constant."""
+        return _node(data, None, ())
+
+    def __repr__(self) -> str:
+        grad = self.grad.data if isinstance(self.grad, Value) else self.grad
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={grad!r}{label})"
+
+    # -- backpropagation ------------------------------------------------------------------
+
+    def backward(self, *, create_graph: bool = False) -> None:
+        """Compute d(self)/d(node) for every node of the graph and add it to ``node.grad``.
+
+        Leaf gradients accumulate across calls (call ``zero_grad`` between steps); the
+        gradients of intermediate nodes are recomputed from zero on every call. With
+        ``create_graph=True`` the backward pass is itself recorded, so every ``.grad`` is a
+        ``Value`` that can be differentiated again (second derivatives, Hessians).
+        """
+        order = topological_order(self)
+        self.grad = 1.0 if self._fn is not None else self.grad + 1.0  # seed: ∂self/∂self = 1
+        node = self
+        try:
+            if create_graph:
+                for node in reversed(order):
+                    _backprop_recording(node)
+                for node in order:
+                    if not isinstance(node.grad, Value):
+                        node.grad = _node(float(node.grad), None, ())
+            else:
+                for node in reversed(order):  # the chain rule, once per node
+                    fn = node._fn
+                    if fn is None:
+                        continue
+                    g = node.grad
+                    if fn.arity == 1:
+                        a = node.parents[0]
+                        a.grad += fn.vjp(g, node.data, a.data)
+                    else:
+                        a, b = node.parents
+                        da, db = fn.vjp(g, node.data, a.data, b.data)
+                        a.grad += da
+                        b.grad += db
+        except (ArithmeticError, ValueError) as e:
+            raise type(e)(f"backward through '{node.op}' at {node!r}: {e}") from e
+
+
+def _backprop_recording(node: Value) -> None:
+    """The chain rule at one node with Values instead of floats, so the pass is a graph too."""
+    fn = node._fn
+    if fn is None:
+        return
+    g = node.grad
+    if fn.arity == 1:
+        a = node.parents[0]
+        a.grad = a.grad + fn.vjp(g, node, a)
+    else:
+        a, b = node.parents
+        da, db = fn.vjp(g, node, a, b)
+        a.grad = a.grad + da
+        b.grad = b.grad + db
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node reachable from root, parents before children (root last). Iterative.
+
+    Intermediate nodes get their ``grad`` reset to 0 on the way, so a second backward() never
+    double-counts them; leaves keep theirs (they accumulate, as in PyTorch).
+    """
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"backward: expected a Value (a scalar loss), got {type(root).__name__}; "
+            "for several outputs, combine them first, e.g. sum(outputs)"
+        )
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:  # depth-first post-order without recursion: 10⁶-deep chains are fine
+        node, expanded = stack.pop()
+        if expanded:
+            if node._fn is not None:
+                node.grad = 0.0
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
+    return order
+
+
+def backward(root: Value, *, create_graph: bool = False) -> None:
+    """Function form of ``root.backward()``, with a clear error for a non-Value root."""
+    if not isinstance(root, Value):
+        topological_order(root)  # raises the explanatory TypeError
+    root.backward(create_graph=create_graph)
+
+
+# -- graph construction ------------------------------------------------------------------
+
+_new = object.__new__
+
+
+def _node(data: float, fn: Op | None, parents: tuple[Value, ...]) -> Value:
+    """Make a Value without re-validating data computed by a rule (hot path)."""
+    v = _new(Value)
+    v.data = data
+    v.grad = 0.0
+    v.label = ""
+    v.parents = parents
+    v._fn = fn
+    return v
+
+
+def _lift(x: Any, fn: Op) -> Value:
+    """A Value operand as-is; a plain number becomes a constant leaf."""
+    if isinstance(x, Value):
+        return x
+    return _node(_as_float(x, fn.name), None, ())
+
+
+def _checked(out: float, fn: Op, *args: float) -> float:
+    if math.isfinite(out):
+        return out
+    shown = ", ".join(repr(a) for a in args)
+    raise OverflowError(f"{fn.name}: result of {fn.name}({shown}) is not a finite float")
+
+
+def _apply2(fn: Op, a: Any, b: Any) -> Value:
+    """Run a binary primitive forward and, unless in no_grad, record it in the graph."""
+    a = _lift(a, fn)
+    b = _lift(b, fn)
+    out = _checked(fn.forward(a.data, b.data), fn, a.data, b.data)
+    return _node(out, fn, (a, b)) if _grad_enabled else _node(out, None, ())
+
+
+def _apply1(fn: Op, a: Value) -> Value:
+    """Run a unary primitive forward and, unless in no_grad, record it in the graph."""
+    out = _checked(fn.forward(a.data), fn, a.data)
+    return _node(out, fn, (a,)) if _grad_enabled else _node(out, None, ())
+
+
+def _data(x: Any) -> float:
+    return x.data if isinstance(x, Value) else _as_float(x, "compare")
+
+
+# -- gradient mode and helpers ------------------------------------------------------------
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Within this block operations build no graph (inference, optimizer updates)."""
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = False
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
+def is_grad_enabled() -> bool:
+    """True unless inside ``no_grad()``."""
+    return _grad_enabled
+
+
+def zero_grad(values: Iterable[Value]) -> None:
+    """Reset ``.grad`` of every given Value to 0 (gradients otherwise accumulate)."""
+    for v in values:
+        v.grad = 0.0

@@ -1,0 +1,218 @@
+"""The rule table: every primitive operation and its local derivative, in one place.
+
+Each entry pairs a forward function on floats with a vector-Jacobian product (VJP) rule.
+A rule receives the upstream gradient ``g``, the op's output ``out`` and its inputs, and
+returns the contribution to each input's gradient: ``g * ∂out/∂input`` — the chain rule's
+"local gradient × upstream gradient". Unary rules return one value, binary rules a pair.
+
+Rules are *polymorphic*: they use only arithmetic operators and the helper functions below,
+so the same rule runs on plain floats (the fast backward pass) and on ``Value`` objects
+(``backward(create_graph=True)``, which records the backward pass for higher derivatives).
+This module imports nothing from the engine, so the table can be audited on one screen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+Num = Any  # a float on the fast path, a Value when recording the backward pass
+
+
+class Op(NamedTuple):
+    """One primitive: its name, forward function on floats, and VJP rule."""
+
+    name: str
+    arity: int
+    forward: Callable[..., float]
+    vjp: Callable[..., Any]
+    symbol: str  # how graph drawings label the op node
+
+
+# ---------------------------------------------------------------------------
+# Polymorphic helpers: floats go to ``math``, Values to their own methods.
+# They let one rule serve both backward passes.
+
+
+def _exp(x: Num) -> Num:
+    return math.exp(x) if isinstance(x, float) else x.exp()
+
+
+def _log(x: Num) -> Num:
+    return math.log(x) if isinstance(x, float) else x.log()
+
+
+def _sin(x: Num) -> Num:
+    return math.sin(x) if isinstance(x, float) else x.sin()
+
+
+def _cos(x: Num) -> Num:
+    return math.cos(x) if isinstance(x, float) else x.cos()
+
+
+def _sigmoid(x: Num) -> Num:
+    return sigmoid_forward(x) if isinstance(x, float) else x.sigmoid()
+
+
+def _step(x: Num) -> float:
+    """Heaviside step of the *value* of x: derivative of relu, a constant (no gradient)."""
+    return 1.0 if x > 0 else 0.0
+
+
+def _sign(x: Num) -> float:
+    """Sign of the value of x: derivative of abs (0 at 0, as PyTorch)."""
+    return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
+
+
+def _log_or_nan(x: Num) -> Num:
+    """ln(x) for x > 0, NaN otherwise: d(a**b)/db is undefined for a ≤ 0 (PyTorch gives NaN)."""
+    if x > 0:
+        return _log(x)
+    return math.nan if isinstance(x, float) else x._constant(math.nan)
+
+
+# ---------------------------------------------------------------------------
+# Forward functions with domain checks: bad input raises naming the op and the value.
+
+
+def _fmt(x: float) -> str:
+    return repr(float(x))
+
+
+def add_forward(a: float, b: float) -> float:
+    return a + b
+
+
+def sub_forward(a: float, b: float) -> float:
+    return a - b
+
+
+def mul_forward(a: float, b: float) -> float:
+    return a * b
+
+
+def div_forward(a: float, b: float) -> float:
+    if b == 0.0:
+        raise ZeroDivisionError(f"div: division by zero ({_fmt(a)} / {_fmt(b)})")
+    return a / b
+
+
+def pow_forward(a: float, b: float) -> float:
+    if a < 0.0 and not float(b).is_integer():
+        raise ValueError(
+            f"pow: negative base {_fmt(a)} with non-integer exponent {_fmt(b)} has no real result"
+        )
+    if a == 0.0 and b < 0.0:
+        raise ZeroDivisionError(f"pow: zero base raised to negative exponent {_fmt(b)}")
+    try:
+        return float(a**b)
+    except OverflowError:
+        raise OverflowError(f"pow: {_fmt(a)} ** {_fmt(b)} overflows a float") from None
+
+
+def neg_forward(a: float) -> float:
+    return -a
+
+
+def abs_forward(a: float) -> float:
+    return abs(a)
+
+
+def exp_forward(a: float) -> float:
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise OverflowError(f"exp: exp({_fmt(a)}) overflows a float (limit ≈ 709.78)") from None
+
+
+def log_forward(a: float) -> float:
+    if a <= 0.0:
+        raise ValueError(f"log: input must be > 0, got {_fmt(a)}")
+    return math.log(a)
+
+
+def sqrt_forward(a: float) -> float:
+    if a < 0.0:
+        raise ValueError(f"sqrt: input must be >= 0, got {_fmt(a)}")
+    return math.sqrt(a)
+
+
+def tanh_forward(a: float) -> float:
+    return math.tanh(a)  # math.tanh saturates to ±1 without overflow
+
+
+def sigmoid_forward(a: float) -> float:
+    # Two branches so exp() only ever sees a non-positive argument: stable at ±1000.
+    if a >= 0.0:
+        return 1.0 / (1.0 + math.exp(-a))
+    e = math.exp(a)
+    return e / (1.0 + e)
+
+
+def relu_forward(a: float) -> float:
+    return a if a > 0.0 else 0.0
+
+
+def softplus_forward(a: float) -> float:
+    # log(1 + e^a) = max(a, 0) + log1p(e^-|a|): no overflow for large |a|.
+    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+
+
+# ---------------------------------------------------------------------------
+# The table. One entry per primitive: name, arity, forward, VJP rule, drawing symbol.
+# In every rule: g = upstream gradient, out = this op's output, a/b = its inputs.
+
+ADD = Op("add", 2, add_forward, lambda g, out, a, b: (g, g), "+")
+SUB = Op("sub", 2, sub_forward, lambda g, out, a, b: (g, -g), "−")
+MUL = Op("mul", 2, mul_forward, lambda g, out, a, b: (g * b, g * a), "×")
+DIV = Op("div", 2, div_forward, lambda g, out, a, b: (g / b, -g * out / b), "÷")
+POW = Op(
+    "pow",
+    2,
+    pow_forward,
+    lambda g, out, a, b: (g * b * a ** (b - 1.0), g * out * _log_or_nan(a)),
+    "**",
+)
+NEG = Op("neg", 1, neg_forward, lambda g, out, a: -g, "−")
+ABS = Op("abs", 1, abs_forward, lambda g, out, a: g * _sign(a), "abs")
+EXP = Op("exp", 1, exp_forward, lambda g, out, a: g * out, "exp")
+LOG = Op("log", 1, log_forward, lambda g, out, a: g / a, "log")
+SQRT = Op("sqrt", 1, sqrt_forward, lambda g, out, a: g * 0.5 / out, "sqrt")
+TANH = Op("tanh", 1, tanh_forward, lambda g, out, a: g * (1.0 - out * out), "tanh")
+SIGMOID = Op("sigmoid", 1, sigmoid_forward, lambda g, out, a: g * out * (1.0 - out), "σ")
+RELU = Op("relu", 1, relu_forward, lambda g, out, a: g * _step(a), "relu")
+SOFTPLUS = Op("softplus", 1, softplus_forward, lambda g, out, a: g * _sigmoid(a), "softplus")
+SIN = Op("sin", 1, math.sin, lambda g, out, a: g * _cos(a), "sin")
+COS = Op("cos", 1, math.cos, lambda g, out, a: -g * _sin(a), "cos")
+
+
+@lru_cache(maxsize=256)
+def power(k: float) -> Op:
+    """x ** k for a constant exponent k: d/dx = k·x^(k−1); one cached Op per exponent."""
+
+    def forward(a: float) -> float:
+        return pow_forward(a, k)
+
+    if k == 0.0:  # d/dx x**0 = 0 everywhere; avoids 0 ** -1 when differentiating again
+        return Op("pow0", 1, forward, lambda g, out, a: g * 0.0, "**0")
+    return Op(f"pow{k:g}", 1, forward, lambda g, out, a: g * k * a ** (k - 1.0), f"**{k:g}")
+
+
+@lru_cache(maxsize=64)
+def leaky_relu(slope: float) -> Op:
+    """max(x, slope·x): d/dx = 1 for x > 0, slope otherwise; one cached Op per slope."""
+
+    def forward(a: float) -> float:
+        return a if a > 0.0 else slope * a
+
+    return Op("leaky_relu", 1, forward, lambda g, out, a: g if a > 0 else g * slope, "leaky_relu")
+
+
+RULES: dict[str, Op] = {
+    op.name: op
+    for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS)
+    + (SIN, COS)
+}
+"""Every fixed primitive by name. ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones."""
