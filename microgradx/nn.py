@@ -1,0 +1,296 @@
+"""Neural networks from Values: ``Neuron``, ``Layer`` and ``MLP`` (micrograd-compatible).
+
+A neuron computes ``activation(w · x + b)``; a layer is a list of neurons reading the same
+input; an MLP chains layers. Every parameter is a leaf ``Value`` labelled by its place in the
+network, so drawn graphs are readable::
+
+    L1.N3.w0   layer 1, neuron 3, the weight on input x0
+    L1.N3.b    layer 1, neuron 3, the bias
+
+Layers and neurons are counted from 1 (as the lecture notes write ``w¹ₙₘ``); a weight's index
+is the 0-based index of the input it multiplies. Graph drawings rely on the ``L<i>.N<j>.``
+prefix to collapse a neuron into one box.
+
+Differences from micrograd, on purpose: a ``Layer`` always returns a list (so width-1 layers
+work anywhere, e.g. ``MLP(2, [16, 1, 1])``), only ``MLP.__call__`` unwraps a single output;
+parameters are deterministic (seeded numpy ``Generator``); inputs are validated.
+
+>>> model = MLP(2, [4, 1], seed=0)
+>>> model.num_parameters()
+17
+>>> [name for name, _ in model.named_parameters()][:3]
+['L1.N1.w0', 'L1.N1.w1', 'L1.N1.b']
+>>> type(model([1.0, -2.0])).__name__
+'Value'
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import Value
+
+ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "leaky_relu": Value.leaky_relu,  # slope 0.01, PyTorch's default
+    "linear": lambda v: v,
+}
+"""Activation name → function applied to a neuron's pre-activation ``w · x + b``."""
+
+INITS = ("uniform", "he", "xavier")
+"""Weight initialisations: micrograd's U(-1, 1), He normal, Xavier (Glorot) uniform."""
+
+
+def _check_choice(kind: str, value: Any, choices: Iterable[str], who: str) -> str:
+    choices = list(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{who}: unknown {kind} {value!r}; choose one of {', '.join(choices)}")
+    return value
+
+
+def _check_count(name: str, value: Any, who: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{who}: {name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def _as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+    # None means seed 0, not OS entropy: the same program builds the same network every run.
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(0 if rng is None else rng)
+
+
+def _as_inputs(x: Any, nin: int, who: str) -> Sequence[Any]:
+    """Validate one input sample: a list/tuple of numbers or Values, or a 1-D numpy array."""
+    if isinstance(x, np.ndarray):
+        if x.ndim != 1:
+            raise ValueError(
+                f"{who}: expected one sample (a 1-D array of {nin} numbers), "
+                f"got an array of shape {x.shape}; call the model once per row"
+            )
+        x = x.tolist()
+    elif not isinstance(x, (list, tuple)):
+        raise TypeError(
+            f"{who}: expected a list, tuple or 1-D numpy array of {nin} numbers, "
+            f"got {type(x).__name__}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"{who}: expected {nin} inputs, got {len(x)}")
+    for i, xi in enumerate(x):
+        if isinstance(xi, (list, tuple, np.ndarray)):
+            raise ValueError(
+                f"{who}: input {i} is a sequence; expected one sample of {nin} numbers, "
+                "not a batch (call the model once per sample)"
+            )
+    return x
+
+
+class Module:
+    """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every trainable Value with its label, in a fixed order."""
+        return []
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in ``named_parameters()`` order."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to 0 (gradients accumulate across backward calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def num_parameters(self) -> int:
+        """How many scalar parameters the module has."""
+        return len(self.named_parameters())
+
+    def parameter_values(self) -> list[float]:
+        """The parameters' current values as plain floats, in ``named_parameters()`` order."""
+        return [p.data for p in self.parameters()]
+
+    def load_parameters(self, values: Sequence[float]) -> None:
+        """Set every parameter from floats given in ``named_parameters()`` order."""
+        params = self.parameters()
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence | np.ndarray):
+            raise TypeError(
+                f"{type(self).__name__}.load_parameters: expected a sequence of "
+                f"{len(params)} numbers, got {type(values).__name__}"
+            )
+        if len(values) != len(params):
+            raise ValueError(
+                f"{type(self).__name__}.load_parameters: expected {len(params)} values, "
+                f"got {len(values)}"
+            )
+        # Validate everything before touching anything, so a bad list leaves the model intact.
+        checked = [Value(v).data for v in values]
+        for p, v in zip(params, checked, strict=True):
+            p.data = v
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.num_parameters()} parameters)"
+
+
+class Neuron(Module):
+    """One neuron: ``activation(w · x + b)`` with ``nin`` weights and one bias."""
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        init: str = "uniform",
+        rng: np.random.Generator | int | None = None,
+        name: str = "",
+        *,
+        fan_out: int = 1,
+    ) -> None:
+        self.nin = _check_count("nin", nin, "Neuron")
+        self.activation = _check_choice("activation", activation, ACTIVATIONS, "Neuron")
+        self.init = _check_choice("init", init, INITS, "Neuron")
+        fan_out = _check_count("fan_out", fan_out, "Neuron")
+        self.name = name
+        prefix = f"{name}." if name else ""
+        gen = _as_rng(rng)
+        if init == "uniform":  # micrograd: random.uniform(-1, 1)
+            ws = gen.uniform(-1.0, 1.0, self.nin)
+        elif init == "he":  # He et al. 2015: N(0, 2 / fan_in), suited to ReLU
+            ws = gen.normal(0.0, math.sqrt(2.0 / self.nin), self.nin)
+        else:  # Glorot & Bengio 2010: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+            limit = math.sqrt(6.0 / (self.nin + fan_out))
+            ws = gen.uniform(-limit, limit, self.nin)
+        self.w = [Value(float(wi), label=f"{prefix}w{i}") for i, wi in enumerate(ws)]
+        self.b = Value(0.0, label=f"{prefix}b")  # zero bias, as micrograd
+        self._act = ACTIVATIONS[self.activation]
+
+    def __call__(self, x: Any) -> Value:
+        """The neuron's output for one input sample of ``nin`` numbers or Values."""
+        return self._forward(_as_inputs(x, self.nin, self.name or "Neuron"))
+
+    def _forward(self, x: Sequence[Any]) -> Value:
+        # Inputs already validated by the caller: this is the training hot path.
+        total = self.b
+        for wi, xi in zip(self.w, x, strict=True):
+            total = total + wi * xi
+        return self._act(total)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Weights ``w0 … w{nin-1}`` then bias ``b``, labelled with the neuron's name."""
+        return [(p.label, p) for p in (*self.w, self.b)]
+
+    def __repr__(self) -> str:
+        name = f"{self.name}: " if self.name else ""
+        return f"Neuron({name}{self.nin} inputs, {self.activation})"
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same input; calling it ALWAYS returns a list of Values."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        init: str = "uniform",
+        rng: np.random.Generator | int | None = None,
+        name: str = "L1",
+    ) -> None:
+        self.nin = _check_count("nin", nin, "Layer")
+        self.nout = _check_count("nout", nout, "Layer")
+        self.activation = _check_choice("activation", activation, ACTIVATIONS, "Layer")
+        self.init = _check_choice("init", init, INITS, "Layer")
+        self.name = name
+        gen = _as_rng(rng)  # one generator shared by all neurons, so they differ
+        prefix = f"{name}." if name else ""
+        self.neurons = [
+            Neuron(nin, activation, init, gen, f"{prefix}N{j}", fan_out=self.nout)
+            for j in range(1, self.nout + 1)
+        ]
+
+    def __call__(self, x: Any) -> list[Value]:
+        """The layer's outputs (a list, even for width 1) for one input sample."""
+        return self._forward(_as_inputs(x, self.nin, self.name or "Layer"))
+
+    def _forward(self, x: Sequence[Any]) -> list[Value]:
+        return [n._forward(x) for n in self.neurons]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every neuron's parameters, neuron by neuron."""
+        return [item for n in self.neurons for item in n.named_parameters()]
+
+    def __repr__(self) -> str:
+        name = f"{self.name}: " if self.name else ""
+        return f"Layer({name}{self.nin} → {self.nout}, {self.activation})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: hidden layers use ``activation``, the last ``output_activation``.
+
+    ``model(x)`` returns one Value when the last layer has width 1, else a list of Values.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        seed: int = 0,
+        init: str = "uniform",
+        output_activation: str = "linear",
+    ) -> None:
+        self.nin = _check_count("nin", nin, "MLP")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer widths, got {nouts!r}")
+        self.nouts = [_check_count("layer width", n, "MLP") for n in nouts]
+        self.activation = _check_choice("activation", activation, ACTIVATIONS, "MLP")
+        self.output_activation = _check_choice(
+            "output_activation", output_activation, ACTIVATIONS, "MLP"
+        )
+        self.init = _check_choice("init", init, INITS, "MLP")
+        self.seed = seed
+        gen = np.random.default_rng(seed)
+        sizes = [self.nin, *self.nouts]
+        last = len(self.nouts)
+        self.layers = [
+            Layer(
+                sizes[i - 1],
+                sizes[i],
+                self.output_activation if i == last else self.activation,
+                self.init,
+                gen,
+                f"L{i}",
+            )
+            for i in range(1, last + 1)
+        ]
+
+    def __call__(self, x: Any) -> Value | list[Value]:
+        """The network's output for one sample: a Value if the last layer has width 1."""
+        out: list[Value] = list(_as_inputs(x, self.nin, "MLP"))
+        for layer in self.layers:
+            out = layer._forward(out)
+        return out[0] if len(out) == 1 else out
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every layer's parameters, layer by layer (``L1.N1.w0`` first)."""
+        return [item for layer in self.layers for item in layer.named_parameters()]
+
+    def config(self) -> dict[str, Any]:
+        """The architecture as a JSON-able dict; ``MLP(**model.config())`` rebuilds it."""
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+            "init": self.init,
+        }
+
+    def __repr__(self) -> str:
+        layers = "\n".join(f"  {layer!r}" for layer in self.layers)
+        return f"MLP({self.nin} → {self.nouts}, {self.num_parameters()} parameters)[\n{layers}\n]"
