@@ -42,7 +42,9 @@ def _as_float(x: Any, where: str) -> float:
             raise TypeError(f"{where}: expected {wanted}, got {type(x).__name__} {x!r}")
         x = float(x)
     if not math.isfinite(x):
-        raise ValueError(f"{where}: {x!r} is not finite; microgradx Values hold finite numbers only")
+        raise ValueError(
+            f"{where}: {x!r} is not finite; microgradx Values hold finite numbers only"
+        )
     return x
 
 

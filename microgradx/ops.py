@@ -210,9 +210,9 @@ def leaky_relu(slope: float) -> Op:
     return Op("leaky_relu", 1, forward, lambda g, out, a: g if a > 0 else g * slope, "leaky_relu")
 
 
+# Every fixed primitive by name; ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones.
 RULES: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU, SOFTPLUS)
-    + (SIN, COS)
+    for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)
+    + (SOFTPLUS, SIN, COS)
 }
-"""Every fixed primitive by name. ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones."""
