@@ -346,6 +346,18 @@ def no_grad() -> Iterator[None]:
         _grad_enabled = previous
 
 
+@contextmanager
+def enable_grad() -> Iterator[None]:
+    """Within this block operations build a graph again, even inside ``no_grad()``."""
+    global _grad_enabled
+    previous = _grad_enabled
+    _grad_enabled = True
+    try:
+        yield
+    finally:
+        _grad_enabled = previous
+
+
 def is_grad_enabled() -> bool:
     """True unless inside ``no_grad()``."""
     return _grad_enabled
