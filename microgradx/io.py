@@ -1,0 +1,258 @@
+"""Save and load an ``MLP`` as plain, validated JSON (never pickle, never eval).
+
+A model file looks like this (one number per parameter, keyed by its label)::
+
+    {
+      "format": "microgradx-mlp",
+      "version": 1,
+      "config": {"nin": 2, "nouts": [4, 1], "activation": "relu", ...},
+      "parameters": {"L1.N1.w0": 0.5488135039273248, ..., "L2.N1.b": 0.0}
+    }
+
+Floats are written with ``repr`` precision, so ``load(save(model))`` predicts bit-for-bit
+what the saved model predicted. ``save`` writes a temporary file in the same directory,
+flushes it to disk and renames it over the target in one step (``os.replace``), so a crash
+or error mid-save leaves the previous file as it was and no temporary file behind.
+``load`` treats the file as untrusted: anything but a well-formed model of this format and
+version raises ``ValueError`` saying what is wrong, and the file is never modified.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import itertools
+import json
+import math
+import numbers
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .nn import MLP
+
+FORMAT = "microgradx-mlp"
+VERSION = 1
+MAX_BYTES = 64 * 1024 * 1024
+"""Default size limit for ``load``: about two million parameters, far beyond a scalar MLP."""
+
+_TOP_KEYS = ("format", "version", "config", "parameters")
+
+__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "load", "save"]
+
+
+def _as_path(path: Any, where: str) -> Path:
+    if isinstance(path, (str, os.PathLike)):
+        return Path(path)
+    raise TypeError(f"{where}: path must be a str or os.PathLike, got {type(path).__name__}")
+
+
+def save(model: MLP, path: str | os.PathLike[str]) -> Path:
+    """Write ``model`` (architecture and every parameter) to ``path`` as JSON, atomically."""
+    if not isinstance(model, MLP):
+        raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
+    target = _as_path(path, "save")
+    parameters: dict[str, float] = {}
+    for name, p in model.named_parameters():
+        if name in parameters:
+            raise ValueError(f"save: two parameters share the name {name!r}; names must be unique")
+        parameters[name] = float(p.data)
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": model.config(),
+        "parameters": parameters,
+    }
+    # Same directory as the target: os.replace is only atomic within one file system.
+    fd, tmp_name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", text=True
+    )
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=1, allow_nan=False)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())  # the data is on disk before the rename makes it visible
+        os.replace(tmp_name, target)
+    except BaseException:
+        # Also on KeyboardInterrupt: never leave a half-written temporary file behind.
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        raise
+    _fsync_directory(target.parent)
+    return target
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Persist the rename itself (POSIX); platforms without directory fds skip this."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- loading: every check raises ValueError("load: <file>: <what is wrong>") ------------------
+
+
+def _reject_constant(token: str) -> float:
+    # json accepts NaN, Infinity and -Infinity by default; a model file must not.
+    raise ValueError(f"non-finite number {token} is not allowed")
+
+
+def _finite_float(token: str) -> float:
+    value = float(token)
+    if not math.isfinite(value):  # e.g. 1e999 parses to inf
+        raise ValueError(f"number {token[:40]} is too large for a float")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # Plain json silently keeps the last of duplicate keys; that would hide a corrupted file.
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _number(value: Any) -> float:
+    """A finite float from a parsed JSON number; ValueError for anything else."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"expected a number, got {type(value).__name__} {_short(value)}")
+    try:
+        result = float(value)
+    except OverflowError:
+        raise ValueError(f"number {_short(value)} is too large for a float") from None
+    if not math.isfinite(result):
+        raise ValueError(f"number {_short(value)} is not finite")
+    return result
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _names(keys: Any) -> str:
+    shown = sorted(map(str, keys))
+    more = f" (and {len(shown) - 5} more)" if len(shown) > 5 else ""
+    return ", ".join(repr(k) for k in shown[:5]) + more
+
+
+def _expected_parameter_count(config: dict[str, Any]) -> int:
+    """Parameters the config describes, computed before building anything (bounds memory)."""
+    nin, nouts = config.get("nin"), config.get("nouts")
+    if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+        raise ValueError(f"config 'nin' must be an integer >= 1, got {_short(nin)}")
+    if not isinstance(nouts, list) or not nouts:
+        raise ValueError(f"config 'nouts' must be a non-empty list of widths, got {_short(nouts)}")
+    for width in nouts:
+        if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+            raise ValueError(f"config 'nouts' holds {_short(width)}; widths must be integers >= 1")
+    sizes = [nin, *nouts]
+    return sum((fan_in + 1) * width for fan_in, width in itertools.pairwise(sizes))
+
+
+def _config_keys() -> tuple[set[str], set[str]]:
+    """(required, allowed) config keys, read from the MLP constructor so they never drift."""
+    params = list(inspect.signature(MLP.__init__).parameters.values())[1:]  # skip self
+    allowed = {p.name for p in params}
+    required = {p.name for p in params if p.default is inspect.Parameter.empty}
+    return required, allowed
+
+
+def _parse(text: str) -> dict[str, Any]:
+    try:
+        document = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except json.JSONDecodeError as e:
+        raise ValueError(f"not valid JSON (truncated or corrupted?): {e}") from None
+    except (ValueError, RecursionError) as e:  # from the hooks, or huge integers / deep nesting
+        raise ValueError(f"invalid JSON content: {e}") from None
+    if not isinstance(document, dict):
+        raise ValueError(f"expected a JSON object at the top level, got {type(document).__name__}")
+    return document
+
+
+def _check_document(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    missing = [k for k in _TOP_KEYS if k not in document]
+    unknown = set(document) - set(_TOP_KEYS)
+    if missing:
+        raise ValueError(f"missing key(s) {_names(missing)}")
+    if unknown:
+        raise ValueError(f"unknown key(s) {_names(unknown)}")
+    if document["format"] != FORMAT:
+        raise ValueError(f"format is {_short(document['format'])}, expected {FORMAT!r}")
+    version = document["version"]
+    if isinstance(version, bool) or version != VERSION:
+        raise ValueError(f"unsupported version {_short(version)}; this microgradx reads {VERSION}")
+    config, parameters = document["config"], document["parameters"]
+    if not isinstance(config, dict):
+        raise ValueError(f"'config' must be an object, got {type(config).__name__}")
+    if not isinstance(parameters, dict):
+        raise ValueError(f"'parameters' must be an object, got {type(parameters).__name__}")
+    required, allowed = _config_keys()
+    if required - set(config):
+        raise ValueError(f"config is missing key(s) {_names(required - set(config))}")
+    if set(config) - allowed:
+        raise ValueError(f"config has unknown key(s) {_names(set(config) - allowed)}")
+    return config, parameters
+
+
+def _build(config: dict[str, Any], parameters: dict[str, Any]) -> MLP:
+    expected = _expected_parameter_count(config)
+    if len(parameters) != expected:
+        raise ValueError(
+            f"the architecture has {expected} parameters but the file holds {len(parameters)}"
+        )
+    values = {}
+    for name, value in parameters.items():
+        try:
+            values[name] = _number(value)
+        except ValueError as e:
+            raise ValueError(f"parameter {name!r}: {e}") from None
+    try:
+        model = MLP(**config)
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"invalid architecture: {e}") from None
+    names = [name for name, _ in model.named_parameters()]
+    if set(names) != set(values):
+        missing, unknown = set(names) - set(values), set(values) - set(names)
+        raise ValueError(
+            f"parameter names do not match the architecture: missing {_names(missing)}; "
+            f"unknown {_names(unknown)}"
+        )
+    model.load_parameters([values[name] for name in names])
+    return model
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> MLP:
+    """Read a model written by ``save``; ValueError naming the problem for any invalid file."""
+    source = _as_path(path, "load")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"load: max_bytes must be an integer >= 1, got {max_bytes!r}")
+    with open(source, "rb") as f:
+        raw = f.read(max_bytes + 1)  # never read more than the limit, whatever stat says
+    try:
+        if len(raw) > max_bytes:
+            raise ValueError(f"file is larger than {max_bytes} bytes; not a microgradx model")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("not a text (UTF-8) file; is it a model file at all?") from None
+        config, parameters = _check_document(_parse(text))
+        return _build(config, parameters)
+    except ValueError as e:
+        raise ValueError(f"load: {source}: {e}") from None

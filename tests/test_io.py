@@ -1,0 +1,268 @@
+"""Tests for microgradx.io: JSON model files, atomic saves, and hostile-file rejection."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from microgradx import io
+from microgradx.nn import MLP
+
+
+def _model() -> MLP:
+    return MLP(2, [5, 3, 1], activation="tanh", seed=4)
+
+
+def _document(model: MLP | None = None) -> dict:
+    model = model or MLP(2, [3, 1], seed=1)
+    return {
+        "format": io.FORMAT,
+        "version": io.VERSION,
+        "config": model.config(),
+        "parameters": {name: p.data for name, p in model.named_parameters()},
+    }
+
+
+def _outputs(model: MLP, X: np.ndarray) -> list[float]:
+    return [model(x).data for x in X]
+
+
+def test_save_then_load_gives_identical_predictions(tmp_path):
+    model = _model()
+    path = io.save(model, tmp_path / "m.json")
+    loaded = io.load(path)
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert _outputs(loaded, X) == _outputs(model, X)  # bit-for-bit, not approximately
+    assert loaded.config() == model.config()
+
+
+def test_loaded_parameters_keep_their_names_and_values(tmp_path):
+    model = MLP(3, [2, 2], activation="sigmoid", seed=9)
+    loaded = io.load(io.save(model, str(tmp_path / "m.json")))
+    assert [(n, p.data) for n, p in loaded.named_parameters()] == [
+        (n, p.data) for n, p in model.named_parameters()
+    ]
+
+
+def test_saved_file_is_plain_json_with_format_version_config_and_parameters(tmp_path):
+    model = MLP(2, [2, 1], seed=0)
+    io.save(model, tmp_path / "m.json")
+    document = json.loads((tmp_path / "m.json").read_text())
+    assert document["format"] == "microgradx-mlp"
+    assert document["version"] == 1
+    assert document["config"]["nouts"] == [2, 1]
+    assert list(document["parameters"]) == [n for n, _ in model.named_parameters()]
+
+
+def test_save_overwrites_an_existing_file_and_leaves_no_temp_file(tmp_path):
+    path = tmp_path / "m.json"
+    io.save(MLP(2, [1], seed=0), path)
+    io.save(_model(), path)
+    assert io.load(path).config() == _model().config()
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+def test_save_rejects_a_non_model():
+    with pytest.raises(TypeError, match="save: expected an MLP, got dict"):
+        io.save({}, "m.json")
+
+
+def test_save_rejects_a_bad_path_type():
+    with pytest.raises(TypeError, match=r"save: path must be a str or os\.PathLike, got int"):
+        io.save(_model(), 3)
+
+
+@pytest.mark.parametrize(
+    ("target", "failure"),
+    [("json.dump", TypeError("disk full, simulated")), ("os.replace", OSError("simulated"))],
+)
+def test_failed_save_keeps_the_old_file_and_leaves_no_temp_file(
+    tmp_path, monkeypatch, target, failure
+):
+    path = tmp_path / "m.json"
+    io.save(MLP(2, [1], seed=0), path)
+    before = path.read_bytes()
+
+    def fail(*args, **kwargs):
+        if target == "json.dump":  # write part of the file first, like a real mid-way failure
+            args[1].write('{"format": "microgradx-mlp", "vers')
+        raise failure
+
+    module, name = target.split(".")
+    monkeypatch.setattr(getattr(io, module), name, fail)
+    with pytest.raises(type(failure), match="simulated"):
+        io.save(_model(), path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["m.json"]
+
+
+def test_interrupted_save_into_a_new_path_creates_nothing(tmp_path, monkeypatch):
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(io.os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        io.save(_model(), tmp_path / "new.json")
+    assert os.listdir(tmp_path) == []
+
+
+def _rejected(tmp_path, content: str | bytes, pattern: str, **kwargs) -> None:
+    """Write hostile content, check load raises ValueError matching, and the file is untouched."""
+    path = tmp_path / "bad.json"
+    raw = content.encode() if isinstance(content, str) else content
+    path.write_bytes(raw)
+    with pytest.raises(ValueError, match=pattern) as excinfo:
+        io.load(path, **kwargs)
+    assert str(path) in str(excinfo.value)
+    assert path.read_bytes() == raw
+
+
+def _dumped(**changes) -> str:
+    document = _document()
+    document.update(changes)
+    return json.dumps(document)
+
+
+def test_load_rejects_truncated_file(tmp_path):
+    full = json.dumps(_document())
+    _rejected(tmp_path, full[: len(full) // 2], r"load: .*not valid JSON \(truncated")
+
+
+def test_load_rejects_empty_file(tmp_path):
+    _rejected(tmp_path, "", "not valid JSON")
+
+
+def test_load_rejects_binary_garbage(tmp_path):
+    _rejected(tmp_path, bytes(range(256)) * 4, "not a text")
+
+
+def test_load_rejects_a_json_list(tmp_path):
+    _rejected(tmp_path, "[1, 2, 3]", "expected a JSON object at the top level, got list")
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+def test_load_rejects_nan_and_infinity_tokens(tmp_path, token):
+    text = _dumped().replace('"L1.N1.b": 0.0', f'"L1.N1.b": {token}')
+    assert token in text
+    _rejected(tmp_path, text, f"non-finite number {token}")
+
+
+@pytest.mark.parametrize("number", ["1e999", "-1e400", "1" * 400])
+def test_load_rejects_numbers_too_large_for_a_float(tmp_path, number):
+    text = _dumped().replace('"L1.N1.b": 0.0', f'"L1.N1.b": {number}')
+    _rejected(tmp_path, text, "too large")
+
+
+def test_load_rejects_integers_with_absurdly_many_digits(tmp_path):
+    text = _dumped().replace('"L1.N1.b": 0.0', f'"L1.N1.b": {"9" * 5000}')
+    _rejected(tmp_path, text, "load: ")
+
+
+@pytest.mark.parametrize("value", ['"0.5"', "null", "true", "[0.5]", "{}"])
+def test_load_rejects_parameters_that_are_not_numbers(tmp_path, value):
+    text = _dumped().replace('"L1.N1.b": 0.0', f'"L1.N1.b": {value}')
+    _rejected(tmp_path, text, r"parameter 'L1.N1.b': expected a number")
+
+
+def test_load_rejects_wrong_version(tmp_path):
+    _rejected(tmp_path, _dumped(version=2), "unsupported version 2")
+
+
+def test_load_rejects_version_given_as_true(tmp_path):
+    _rejected(tmp_path, _dumped(version=True), "unsupported version True")
+
+
+def test_load_rejects_wrong_format(tmp_path):
+    _rejected(tmp_path, _dumped(format="pickle"), "format is 'pickle'")
+
+
+def test_load_rejects_unknown_top_level_keys(tmp_path):
+    _rejected(tmp_path, _dumped(code="__import__('os')"), r"unknown key\(s\) 'code'")
+
+
+def test_load_rejects_missing_keys(tmp_path):
+    document = _document()
+    del document["parameters"]
+    _rejected(tmp_path, json.dumps(document), r"missing key\(s\) 'parameters'")
+
+
+def test_load_rejects_duplicate_keys(tmp_path):
+    text = _dumped().replace('"L1.N1.b": 0.0', '"L1.N1.b": 0.0, "L1.N1.b": 1.0')
+    _rejected(tmp_path, text, "duplicate key 'L1.N1.b'")
+
+
+def test_load_rejects_unknown_config_keys(tmp_path):
+    document = _document()
+    document["config"]["dropout"] = 0.5
+    _rejected(tmp_path, json.dumps(document), r"config has unknown key\(s\) 'dropout'")
+
+
+def test_load_rejects_config_missing_required_keys(tmp_path):
+    document = _document()
+    del document["config"]["nouts"]
+    _rejected(tmp_path, json.dumps(document), r"config is missing key\(s\) 'nouts'")
+
+
+def test_load_rejects_an_invalid_activation(tmp_path):
+    document = _document()
+    document["config"]["activation"] = "swish"
+    _rejected(tmp_path, json.dumps(document), "invalid architecture: .*swish")
+
+
+@pytest.mark.parametrize(
+    ("nouts", "pattern"),
+    [([0, 1], "widths must be integers >= 1"), ("3", "non-empty list"), ([2.5], "2.5")],
+)
+def test_load_rejects_bad_layer_widths(tmp_path, nouts, pattern):
+    document = _document()
+    document["config"]["nouts"] = nouts
+    _rejected(tmp_path, json.dumps(document), pattern)
+
+
+def test_load_rejects_a_huge_architecture_before_building_it(tmp_path):
+    document = _document()
+    document["config"]["nouts"] = [10**9, 1]  # would need gigabytes if it were built
+    _rejected(tmp_path, json.dumps(document), "the architecture has 4000000001 parameters")
+
+
+def test_load_rejects_missing_parameter(tmp_path):
+    document = _document()
+    del document["parameters"]["L2.N1.b"]
+    _rejected(
+        tmp_path, json.dumps(document), "architecture has 13 parameters but the file holds 12"
+    )
+
+
+def test_load_rejects_renamed_parameter(tmp_path):
+    document = _document()
+    document["parameters"]["L9.N9.w9"] = document["parameters"].pop("L1.N1.w0")
+    _rejected(tmp_path, json.dumps(document), r"missing 'L1.N1.w0'; unknown 'L9.N9.w9'")
+
+
+def test_load_rejects_parameters_for_a_different_shape(tmp_path):
+    document = _document(MLP(2, [3, 1], seed=1))
+    document["config"]["nouts"] = [1, 5]  # same count (13), different shape and names
+    _rejected(tmp_path, json.dumps(document), "parameter names do not match the architecture")
+
+
+def test_load_rejects_parameters_given_as_a_list(tmp_path):
+    document = _document()
+    document["parameters"] = list(document["parameters"].values())
+    _rejected(tmp_path, json.dumps(document), "'parameters' must be an object, got list")
+
+
+def test_load_rejects_oversized_file(tmp_path):
+    text = json.dumps(_document()) + " " * 2000
+    _rejected(tmp_path, text, "larger than 1000 bytes", max_bytes=1000)
+
+
+def test_load_rejects_deeply_nested_json(tmp_path):
+    _rejected(tmp_path, "[" * 100_000 + "]" * 100_000, "load: ")
+
+
+def test_load_of_a_missing_file_raises_file_not_found(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        io.load(tmp_path / "nope.json")
