@@ -11,7 +11,7 @@ Every local derivative lives in the rule table in ``ops.py``; this file only rou
 NaN / inf policy: a Value always holds a finite float. Constructing one from NaN or ±inf, or
 combining a Value with such a number, raises ``ValueError``; an operation whose result would
 overflow raises ``OverflowError`` naming the op. Gradients are not restricted: ``a ** b`` has a
-NaN gradient with respect to ``b`` when ``a <= 0``, exactly as in PyTorch.
+NaN gradient with respect to ``b`` when ``a < 0`` (and 0 when ``a == 0``), exactly as in PyTorch.
 """
 
 from __future__ import annotations
@@ -307,7 +307,9 @@ def _lift(x: Any, fn: Op) -> Value:
 
 
 def _checked(out: float, fn: Op, *args: float) -> float:
-    if math.isfinite(out):
+    # NaN in, NaN out: a NaN gradient constant (d(a**b)/db for a < 0) may flow through a
+    # recorded backward pass; only a non-finite result from finite inputs is an error.
+    if math.isfinite(out) or not all(math.isfinite(a) for a in args):
         return out
     shown = ", ".join(repr(a) for a in args)
     raise OverflowError(f"{fn.name}: result of {fn.name}({shown}) is not a finite float")

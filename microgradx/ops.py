@@ -67,10 +67,19 @@ def _sign(x: Num) -> float:
 
 
 def _log_or_nan(x: Num) -> Num:
-    """ln(x) for x > 0, NaN otherwise: d(a**b)/db is undefined for a ≤ 0 (PyTorch gives NaN)."""
+    """ln(x) for x > 0; 0 at x = 0 and NaN for x < 0, so d(a**b)/db matches PyTorch there."""
     if x > 0:
         return _log(x)
-    return math.nan if isinstance(x, float) else x._constant(math.nan)
+    if x < 0:  # a**b is not real for nearby non-integer b: undefined
+        return math.nan if isinstance(x, float) else x._constant(math.nan)
+    return 0.0  # 0**b is flat (0) for b > 0; PyTorch also reports 0 at a = 0
+
+
+def _pow_base_grad(g: Num, a: Num, b: Num) -> Num:
+    """g·b·a^(b−1); at a = b = 0 it is 0 (as PyTorch) instead of evaluating 0 ** −1."""
+    if _sign(a) == 0.0 and _sign(b) == 0.0:
+        return g * 0.0
+    return g * b * a ** (b - 1.0)
 
 
 # ---------------------------------------------------------------------------
@@ -172,7 +181,7 @@ POW = Op(
     "pow",
     2,
     pow_forward,
-    lambda g, out, a, b: (g * b * a ** (b - 1.0), g * out * _log_or_nan(a)),
+    lambda g, out, a, b: (_pow_base_grad(g, a, b), g * out * _log_or_nan(a)),
     "**",
 )
 NEG = Op("neg", 1, neg_forward, lambda g, out, a: -g, "−")
