@@ -1,8 +1,27 @@
 """microgradx: a readable, dependable scalar reverse-mode automatic differentiation engine."""
 
 from . import losses
-from .engine import Value, backward, is_grad_enabled, no_grad, topological_order, zero_grad
+from .engine import (
+    Value,
+    backward,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+    topological_order,
+    zero_grad,
+)
+from .functional import grad, hessian, jacobian, value_and_grad
 from .nn import MLP, Layer, Module, Neuron
+from .numeric import (
+    GradcheckError,
+    backward_difference,
+    central_difference,
+    fd_errors,
+    forward_difference,
+    gradcheck,
+    gradgradcheck,
+    numerical_gradient,
+)
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 
 __all__ = [
@@ -10,6 +29,7 @@ __all__ = [
     "SGD",
     "AdaGrad",
     "Adam",
+    "GradcheckError",
     "Layer",
     "Module",
     "Momentum",
@@ -17,10 +37,22 @@ __all__ = [
     "RMSProp",
     "Value",
     "backward",
+    "backward_difference",
+    "central_difference",
+    "enable_grad",
+    "fd_errors",
+    "forward_difference",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "hessian",
     "is_grad_enabled",
+    "jacobian",
     "losses",
     "no_grad",
+    "numerical_gradient",
     "topological_order",
+    "value_and_grad",
     "zero_grad",
 ]
 __version__ = "0.1.0"
