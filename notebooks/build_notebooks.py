@@ -1,0 +1,632 @@
+"""Write the walkthrough notebooks from the cell sources in this file.
+
+The notebooks are generated, not edited by hand: change a cell here, then run
+
+    .venv/bin/python notebooks/build_notebooks.py          # rewrite every notebook
+    .venv/bin/python notebooks/build_notebooks.py --check  # fail if one is out of date
+
+Storage policy: notebooks are stored with outputs cleared and deterministic cell ids, so a
+diff of a notebook is a diff of its source. The test suite executes them (pytest --nbmake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+Cell = tuple[str, str]  # ("md" | "code", source)
+
+SETUP = """\
+%matplotlib inline
+import math
+
+import matplotlib
+
+matplotlib.rcParams["figure.dpi"] = 80
+"""
+
+
+def md(text: str) -> Cell:
+    return ("md", dedent(text).strip())
+
+
+def code(*parts: str) -> Cell:
+    return ("code", "\n".join(dedent(part).strip() for part in parts))
+
+
+# -- 01 chain rule and backprop -----------------------------------------------------------
+
+NB01: list[Cell] = [
+    md(r"""
+    # 1 · The chain rule and backpropagation
+
+    Training a network means nudging every parameter against the slope of the loss. This
+    notebook computes those slopes three ways, each checking the next: as a limit, by hand
+    with the chain rule, and automatically with `backward()`.
+    """),
+    code(
+        SETUP,
+        """
+        from microgradx import Value, zero_grad
+        from microgradx.viz import VIZ_IMPORTS
+        """,
+    ),
+    md(r"""
+    ## The derivative is a limit
+
+    $$f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h}$$
+
+    is the slope of $f$ at $x$: how much the output moves per unit nudge of the input. For
+    $f(x) = 3x^2 - 4x + 5$, $f'(x) = 6x - 4$, so $f'(3) = 14$. The difference quotient
+    approaches it as $h$ shrinks (notebook 2 studies how fast).
+    """),
+    code("""
+        def f(x):
+            return 3 * x**2 - 4 * x + 5
+
+
+        x = 3.0
+        for h in (1e-1, 1e-2, 1e-3, 1e-4):
+            quotient = (f(x + h) - f(x)) / h
+            print(f"h = {h:<6g}  (f(x+h) - f(x)) / h = {quotient:.6f}")
+            assert abs(quotient - 14.0) < 4 * h  # the error is f''(x)·h/2 = 3h
+    """),
+    md(r"""
+    ## The chain rule by hand
+
+    Take $z = t^2$ with $t = 2x + y$. $z$ depends on $x$ only through $t$, so the slopes
+    multiply:
+
+    $$\frac{\partial z}{\partial x}
+    = \frac{\partial z}{\partial t}\cdot\frac{\partial t}{\partial x}
+    = 2t \cdot 2 = 4(2x + y) = 8x + 4y,$$
+
+    $$\frac{\partial z}{\partial y}
+    = \frac{\partial z}{\partial t}\cdot\frac{\partial t}{\partial y}
+    = 2t \cdot 1 = 4x + 2y .$$
+    """),
+    code("""
+        x0, y0 = 1.5, -2.0
+        t0 = 2 * x0 + y0
+        dz_dt = 2 * t0  # local derivative of t²
+        dz_dx_hand = dz_dt * 2  # ∂t/∂x = 2
+        dz_dy_hand = dz_dt * 1  # ∂t/∂y = 1
+        print(f"t = {t0},  ∂z/∂x = {dz_dx_hand} = 8x + 4y = {8 * x0 + 4 * y0}")
+        assert dz_dx_hand == 8 * x0 + 4 * y0 and dz_dy_hand == 4 * x0 + 2 * y0
+    """),
+    md(r"""
+    ## The same by `backward()`
+
+    A `Value` remembers how it was made. Building $z$ from `Value`s records a graph; `draw_dot`
+    draws it. Every node shows its `data` and its `grad`, still $0$ because no gradient has
+    been computed yet.
+    """),
+    code("""
+        x = Value(x0, label="x")
+        y = Value(y0, label="y")
+        t = 2 * x + y
+        t.label = "t"
+        z = t**2
+        z.label = "z"
+        DRAW_BEFORE_Z
+    """),
+    md(r"""
+    `z.backward()` walks the graph once from $z$ back to the leaves, applying the chain rule
+    at every node. Each node multiplies the gradient arriving from above (the *upstream*
+    gradient) by its own *local* gradient and passes the product to its inputs.
+    """),
+    code("""
+        z.backward()
+        print(f"x.grad = {x.grad}, y.grad = {y.grad}, t.grad = {t.grad}")
+        assert abs(x.grad - dz_dx_hand) < 1e-9 and abs(y.grad - dz_dy_hand) < 1e-9
+        assert abs(t.grad - dz_dt) < 1e-9
+        DRAW_AFTER_Z
+    """),
+    md(r"""
+    ## A neuron, back-propagated node by node
+
+    A neuron computes $o = \tanh(n)$ with $n = x_1 w_1 + x_2 w_2 + b$. Its graph has five
+    leaves and five operations. Backpropagation visits the operations from the output back,
+    and at each one applies
+
+    $$\text{gradient of an input} = \text{local gradient} \times \text{upstream gradient},$$
+
+    with three local rules: $\frac{d}{dn}\tanh n = 1 - \tanh^2 n$; a sum passes the upstream
+    gradient unchanged to each input; a product $a \cdot b$ sends $b \cdot$ upstream to $a$
+    and $a \cdot$ upstream to $b$.
+    """),
+    code("""
+        x1, x2, w1, w2, b = 2.0, 0.0, -3.0, 1.0, 6.8813735870195432
+        n = x1 * w1 + x2 * w2 + b
+        o = math.tanh(n)
+
+        hand = {"o": 1.0}  # ∂o/∂o = 1 seeds the backward pass
+        hand["n"] = (1 - o**2) * hand["o"]  # tanh
+        hand["x1w1 + x2w2"] = 1.0 * hand["n"]  # + passes the gradient on
+        hand["b"] = 1.0 * hand["n"]
+        hand["x1w1"] = 1.0 * hand["x1w1 + x2w2"]
+        hand["x2w2"] = 1.0 * hand["x1w1 + x2w2"]
+        hand["x1"] = w1 * hand["x1w1"]  # × sends the other factor times upstream
+        hand["w1"] = x1 * hand["x1w1"]
+        hand["x2"] = w2 * hand["x2w2"]
+        hand["w2"] = x2 * hand["x2w2"]
+        for name, g in hand.items():
+            print(f"∂o/∂{name:<12} = {g:+.4f}")
+    """),
+    md(r"""
+    Now the same neuron with `Value`s. Labels name the nodes so the drawing matches the table.
+    """),
+    code("""
+        nodes = {name: Value(v, label=name) for name, v in
+                 [("x1", x1), ("x2", x2), ("w1", w1), ("w2", w2), ("b", b)]}
+        x1w1 = nodes["x1"] * nodes["w1"]
+        x2w2 = nodes["x2"] * nodes["w2"]
+        s = x1w1 + x2w2
+        n_node = s + nodes["b"]
+        o_node = n_node.tanh()
+        for node, name in [(x1w1, "x1w1"), (x2w2, "x2w2"), (s, "x1w1 + x2w2"), (n_node, "n"),
+                           (o_node, "o")]:
+            node.label = name
+            nodes[name] = node
+
+        o_node.backward()
+        for name, g in hand.items():
+            assert abs(nodes[name].grad - g) < 1e-9, (name, nodes[name].grad, g)
+        print("hand-derived gradients equal backward() for all", len(hand), "nodes")
+        DRAW_AFTER_NEURON
+    """),
+    md(r"""
+    ### Step by step
+
+    The frames below replay the backward pass one node at a time, in the order `backward()`
+    visits them (reverse topological order: a node is processed only after every node that
+    uses it).
+    """),
+    code("""
+        STEP_FRAMES
+    """),
+    md(r"""
+    ## Gradients add up
+
+    When a value is used twice, it influences the output along two paths, and the
+    multivariable chain rule *sums* the contributions. For $c = a + a$, $\partial c/\partial a
+    = 2$. For the same reason leaf gradients *accumulate* across `backward()` calls, as in
+    PyTorch: reset them with `zero_grad` before computing fresh ones.
+    """),
+    code("""
+        a = Value(3.0, label="a")
+        c = a + a
+        c.backward()
+        print("after one backward:", a.grad)
+        assert a.grad == 2.0
+
+        c.backward()
+        print("after two:", a.grad)
+        assert a.grad == 4.0
+
+        zero_grad([a])
+        c.backward()
+        assert a.grad == 2.0
+    """),
+    md(r"""
+    ## Takeaways
+
+    - The chain rule multiplies local slopes along a path and sums over paths.
+    - Backpropagation applies it once per node, from the output back: local gradient ×
+      upstream gradient. `backward()` does exactly what we did by hand.
+    - Gradients of leaves accumulate; call `zero_grad` between steps.
+    """),
+]
+
+
+# -- 02 numerical differentiation ---------------------------------------------------------
+
+NB02: list[Cell] = [
+    md(r"""
+    # 2 · Numerical differentiation
+
+    A derivative is a limit, $f'(x) = \lim_{h\to 0} \frac{f(x+h) - f(x)}{h}$. Stop the limit at
+    a small $h$ and you get a *finite difference*: a derivative from function values alone.
+    It is slow and inexact, but it needs no rules at all, which makes it the referee that
+    every autodiff rule is checked against.
+
+    | name | formula |
+    |---|---|
+    | forward difference | $\dfrac{f(x+h) - f(x)}{h}$ |
+    | backward difference | $\dfrac{f(x) - f(x-h)}{h}$ |
+    | central difference | $\dfrac{f(x+h) - f(x-h)}{2h}$ |
+    """),
+    code(
+        SETUP,
+        """
+        import numpy as np
+
+        from microgradx import Value
+        from microgradx.functional import grad
+        from microgradx.numeric import (
+            GradcheckError,
+            backward_difference,
+            central_difference,
+            fd_errors,
+            forward_difference,
+            gradcheck,
+            gradgradcheck,
+            numerical_gradient,
+        )
+        """,
+    ),
+    md(r"""
+    ## Taylor error analysis
+
+    Expand $f$ around $x$:
+
+    $$f(x \pm h) = f(x) \pm f'(x)\,h + \frac{f''(x)}{2!}h^2 \pm \frac{f'''(x)}{3!}h^3 + O(h^4).$$
+
+    Solve for $f'(x)$:
+
+    $$\frac{f(x+h) - f(x)}{h} = f'(x) + \frac{f''(x)}{2}h + O(h^2), \qquad
+    \frac{f(x) - f(x-h)}{h} = f'(x) - \frac{f''(x)}{2}h + O(h^2),$$
+
+    $$\frac{f(x+h) - f(x-h)}{2h} = f'(x) + \frac{f'''(x)}{6}h^2 + O(h^4).$$
+
+    In the central difference the $h^2$ terms of $f(x+h)$ and $f(x-h)$ cancel, so its error is
+    $O(h^2)$ instead of $O(h)$. We test the prediction on $f(x) = e^x$ at $x = 1$, where every
+    derivative equals $e$: the errors should be about $+\frac{e}{2}h$, $-\frac{e}{2}h$ and
+    $+\frac{e}{6}h^2$.
+    """),
+    code("""
+        f, x = math.exp, 1.0
+        exact = math.e  # f'(1) = e
+        differences = [forward_difference, backward_difference, central_difference]
+        print(f"{'h':>6} {'forward':>12} {'backward':>12} {'central':>12}")
+        for h in (1e-1, 1e-2, 1e-3):
+            print(f"{h:>6g}" + "".join(f"{d(f, x, h) - exact:>12.2e}" for d in differences))
+
+        h = 1e-3
+        leading_terms = [math.e / 2 * h, -math.e / 2 * h, math.e / 6 * h**2]
+        for difference, leading_term in zip(differences, leading_terms):
+            error = difference(f, x, h) - exact
+            assert abs(error / leading_term - 1) < 0.01, (difference.__name__, error)
+    """),
+    md(r"""
+    ## Error against $h$ on a log-log plot
+
+    On log-log axes a power law $\text{error} = C h^p$ is a straight line of slope $p$. The
+    truncation error gives slope 1 (forward, backward) and slope 2 (central). But $f$ is
+    computed in floating point with a relative error of about $\varepsilon \approx 10^{-16}$,
+    and the difference divides it by $h$: a *round-off* error $\approx \varepsilon |f(x)| / h$
+    that grows as $h$ shrinks (slope $-1$). The best $h$ balances the two, near
+    $\sqrt{\varepsilon} \approx 10^{-8}$ for one-sided differences and
+    $\varepsilon^{1/3} \approx 10^{-5}$ for the central one.
+    """),
+    code("""
+        hs = np.logspace(-14, -1, 53)
+        errors = {m: np.array(e) for m, e in fd_errors(math.exp, math.exp, x, hs.tolist()).items()}
+        print({m: f"{e.min():.1e}" for m, e in errors.items()})
+    """),
+    md(r"""
+    The slopes, fitted where truncation dominates ($h \ge 10^{-4}$) and where round-off
+    dominates ($h \le 10^{-10}$):
+    """),
+    code("""
+        def slope(method, lo, hi):
+            keep = (hs >= lo * 0.999) & (hs <= hi * 1.001)
+            return np.polyfit(np.log10(hs[keep]), np.log10(errors[method][keep]), 1)[0]
+
+
+        for method in errors:
+            print(
+                f"{method:>8}: truncation slope {slope(method, 1e-4, 1e-1):5.2f}, "
+                f"round-off slope {slope(method, 1e-14, 1e-10):5.2f}, "
+                f"best h = {hs[errors[method].argmin()]:.0e}"
+            )
+
+        assert abs(slope("forward", 1e-4, 1e-1) - 1) < 0.15
+        assert abs(slope("backward", 1e-4, 1e-1) - 1) < 0.15
+        assert abs(slope("central", 1e-4, 1e-1) - 2) < 0.15
+        for method in errors:
+            assert abs(slope(method, 1e-14, 1e-10) + 1) < 0.25  # round-off grows like 1/h
+        best = {method: hs[errors[method].argmin()] for method in errors}
+        assert 1e-10 <= best["forward"] <= 1e-6 and 1e-10 <= best["backward"] <= 1e-6
+        assert 1e-7 <= best["central"] <= 1e-3
+        assert errors["central"].min() < errors["forward"].min() / 10
+    """),
+    md(r"""
+    ## Several variables: the gradient
+
+    For $f(x_1, \dots, x_n)$ each partial derivative is a one-variable difference along one
+    coordinate, $\frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}$.
+    That costs $2n$ evaluations of $f$, while backpropagation gets all $n$ partials from one
+    backward pass: with a million parameters, that is the whole reason backprop exists.
+
+    Take the neuron of notebook 1, $o = \tanh(x_1 w_1 + x_2 w_2 + b)$, as a function of its
+    five inputs.
+    """),
+    code("""
+        def neuron(x1, x2, w1, w2, b):
+            return (x1 * w1 + x2 * w2 + b).tanh()
+
+
+        def neuron_of_floats(*xs):  # finite differences only evaluate: floats in, float out
+            return neuron(*map(Value, xs)).data
+
+
+        point = [2.0, 0.0, -3.0, 1.0, 6.8813735870195432]
+        autodiff = np.array(grad(neuron, argnum=(0, 1, 2, 3, 4))(*point))
+        central = np.array(numerical_gradient(neuron_of_floats, point, h=1e-5, method="central"))
+        forward = np.array(numerical_gradient(neuron_of_floats, point, h=1e-5, method="forward"))
+        print("autodiff:", autodiff.round(10))
+        print("central: ", central.round(10), " max error", abs(central - autodiff).max())
+        print("forward: ", forward.round(10), " max error", abs(forward - autodiff).max())
+        assert abs(central - autodiff).max() < 1e-9
+        assert abs(central - autodiff).max() < abs(forward - autodiff).max() / 100
+    """),
+    md(r"""
+    ## `gradcheck`: how to trust an autodiff rule
+
+    Every local derivative in `microgradx` lives in one rule table (`microgradx/ops.py`). A
+    wrong entry would silently give wrong gradients everywhere, so each rule is checked
+    against central differences, as `torch.autograd.gradcheck` does: `gradcheck` compares
+    first derivatives, `gradgradcheck` the second derivatives obtained by differentiating the
+    recorded backward pass. Both return `True` or raise `GradcheckError` with a table.
+    """),
+    code("""
+        rules = {
+            "tanh": lambda x: x.tanh(),
+            "sigmoid": lambda x: x.sigmoid(),
+            "softplus": lambda x: x.softplus(),
+            "exp": lambda x: x.exp(),
+            "log": lambda x: x.log(),
+            "sqrt": lambda x: x.sqrt(),
+            "sin": lambda x: x.sin(),
+            "cos": lambda x: x.cos(),
+            "x ** 3": lambda x: x**3,
+            "1 / x": lambda x: 1 / x,
+        }
+        for name, rule in rules.items():
+            assert gradcheck(rule, [0.7]) and gradgradcheck(rule, [0.7]), name
+        power = lambda a, b: a**b  # noqa: E731
+        assert gradcheck(power, [1.3, 0.6]) and gradgradcheck(power, [1.3, 0.6])
+        print(f"{len(rules) + 1} rules agree with central differences, to first and second order")
+    """),
+    md(r"""
+    Where the derivative does not exist, the two disagree, and `gradcheck` says so. At the kink
+    of ReLU the autodiff rule uses the convention $\mathrm{ReLU}'(0) = 0$ (as PyTorch), while
+    the central difference sees the average slope $\frac{h - 0}{2h} = \tfrac12$. Check rules
+    at generic points, away from kinks.
+    """),
+    code("""
+        try:
+            gradcheck(lambda x: x.relu(), [0.0])
+        except GradcheckError as error:
+            message = str(error)
+            print(message)
+        else:
+            raise AssertionError("gradcheck should reject ReLU at its kink")
+        assert "disagree" in message
+        assert gradcheck(lambda x: x.relu(), [0.3]) and gradcheck(lambda x: x.relu(), [-0.3])
+    """),
+    md(r"""
+    ## Takeaways
+
+    - Forward and backward differences have error $O(h)$, the central difference $O(h^2)$,
+      as the Taylor expansion predicts (slopes 1 and 2 above).
+    - Below the best $h$, round-off takes over and the error grows like $1/h$.
+    - Finite differences cost $O(n)$ evaluations for $n$ inputs; backprop costs one backward
+      pass. Finite differences stay useful as the referee: `gradcheck`.
+    """),
+]
+
+
+# -- 05 beyond first order ----------------------------------------------------------------
+
+NB05: list[Cell] = [
+    md(r"""
+    # 5 · Beyond first order: Jacobian, Hessian and Newton's method
+
+    Gradient descent uses only the slope. This notebook builds the two matrices of
+    multivariable calculus with `microgradx`, and then uses the second one, the Hessian,
+    to take *Newton* steps, which use the curvature too.
+
+    | object | of | entries |
+    |---|---|---|
+    | gradient $\nabla f$ | $\mathbb{R}^n\to\mathbb{R}$ | $\partial f/\partial x_i$ |
+    | Jacobian $J_f$ | $\mathbb{R}^n\to\mathbb{R}^m$ | $J_{ij} = \partial f_i/\partial x_j$ |
+    | Hessian $H$ | $\mathbb{R}^n\to\mathbb{R}$ | $H_{ij}=\partial^2 f/\partial x_i\partial x_j$ |
+    """),
+    code(
+        SETUP,
+        """
+        import numpy as np
+
+        from microgradx import Value
+        from microgradx.functional import grad, hessian, jacobian, value_and_grad
+        """,
+    ),
+    md(r"""
+    ## The Jacobian
+
+    Take the vector function $f(x, y) = \big(x^2 y,\; 5x + \sin y\big)$. By hand,
+
+    $$J_f = \begin{pmatrix} 2xy & x^2 \\ 5 & \cos y \end{pmatrix}.$$
+
+    `jacobian(f)` runs one backward pass per output $f_i$; each pass fills row $i$.
+    """),
+    code("""
+        def f(x, y):
+            return [x * x * y, 5 * x + y.sin()]
+
+
+        x0, y0 = 1.5, -0.7
+        J = jacobian(f)(x0, y0)
+        J_hand = [[2 * x0 * y0, x0**2], [5.0, math.cos(y0)]]
+        print(np.array(J))
+        assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
+    """),
+    md(r"""
+    ## Differentiating the backward pass
+
+    `backward(create_graph=True)` records the backward pass itself as a graph, so a
+    gradient is a `Value` that can be back-propagated again. On $g(x) = x^3$:
+    $g'(x) = 3x^2$ and $g''(x) = 6x$.
+    """),
+    code("""
+        x = Value(2.0, label="x")
+        y = x**3
+        y.backward(create_graph=True)
+        dy_dx = x.grad  # a Value: 3·x² = 12, with its own graph
+        print("dy/dx =", dy_dx)
+
+        x.grad = 0.0  # start the second pass from zero (grads accumulate)
+        dy_dx.backward()
+        print("d²y/dx² =", x.grad)
+        assert abs(dy_dx.data - 3 * 2.0**2) < 1e-9
+        assert abs(x.grad - 6 * 2.0) < 1e-9
+    """),
+    md(r"""
+    `functional.hessian` is exactly that, done for every pair of inputs: it is the Jacobian
+    of the gradient. The chain-rule example of notebook 1, $z = (2x + y)^2$, has
+    $\nabla z = (8x + 4y,\; 4x + 2y)$ and therefore a constant Hessian
+    $\begin{pmatrix} 8 & 4 \\ 4 & 2 \end{pmatrix}$.
+    """),
+    code("""
+        def z(x, y):
+            return (2 * x + y) ** 2
+
+
+        H = hessian(z)(1.5, -2.0)
+        print(np.array(H))
+        assert np.allclose(H, [[8.0, 4.0], [4.0, 2.0]], rtol=0, atol=1e-9)
+        assert grad(grad(lambda t: t**3))(2.0) == 12.0  # transforms nest
+    """),
+    md(r"""
+    ## Newton's method vs gradient descent
+
+    Near $\theta$, a second-order Taylor expansion models the loss as a bowl:
+
+    $$f(\theta + d) \approx f(\theta) + \nabla f^\top d + \tfrac12\, d^\top H\, d .$$
+
+    Gradient descent steps along the slope only, $d = -\alpha \nabla f$, with a step size
+    $\alpha$ we must choose. Newton's method jumps to the bottom of the bowl,
+    $d = -H^{-1}\nabla f$: no step size, and the step is rescaled by the curvature in every
+    direction. The test function is a curved valley (a Rosenbrock function, minimum at
+    $(1, 1)$):
+
+    $$f(x, y) = (1 - x)^2 + 5\,(y - x^2)^2 .$$
+    """),
+    code("""
+        def valley(x, y):
+            return (1 - x) ** 2 + 5 * (y - x * x) ** 2
+
+
+        valley_and_grad = value_and_grad(valley, argnum=(0, 1))
+        valley_hessian = hessian(valley)
+        start, tol, max_steps = np.array([-1.0, 1.5]), 1e-6, 5000
+
+
+        def gradient_descent(lr):
+            theta, path = start.copy(), [start.copy()]
+            for _ in range(max_steps):
+                _, g = valley_and_grad(*theta)
+                if np.linalg.norm(g) < tol:
+                    break
+                theta = theta - lr * np.array(g)
+                path.append(theta.copy())
+            return np.array(path)
+
+
+        def newton():
+            theta, path = start.copy(), [start.copy()]
+            for _ in range(max_steps):
+                _, g = valley_and_grad(*theta)
+                if np.linalg.norm(g) < tol:
+                    break
+                step = np.linalg.solve(np.array(valley_hessian(*theta)), np.array(g))
+                theta = theta - step
+                path.append(theta.copy())
+            return np.array(path)
+
+
+        gd_path, newton_path = gradient_descent(lr=0.03), newton()
+        gd_steps, newton_steps = len(gd_path) - 1, len(newton_path) - 1
+        print(f"gradient descent: {gd_steps} steps to {gd_path[-1]}")
+        print(f"Newton:           {newton_steps} steps to {newton_path[-1]}")
+        assert np.allclose(gd_path[-1], [1, 1], atol=1e-5)
+        assert np.allclose(newton_path[-1], [1, 1], atol=1e-9)
+        assert newton_steps * 20 < gd_steps < max_steps
+    """),
+    md(r"""
+    Why was $\alpha = 0.03$ chosen? Near the minimum the loss is the quadratic bowl of its
+    Hessian, and gradient descent is stable only if $\alpha < 2/\lambda_{\max}(H)$: a larger
+    step overshoots across the steepest direction of the valley and bounces. The Hessian
+    tells us the limit before we try.
+    """),
+    code("""
+        lam_max = max(np.linalg.eigvalsh(np.array(valley_hessian(1.0, 1.0))))
+        print(f"largest curvature {lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
+        assert 0.03 < 2 / lam_max < 0.045
+        too_big = gradient_descent(lr=0.045)
+        print("α = 0.045 ends at", too_big[-1], "after", len(too_big) - 1, "steps")
+        assert len(too_big) - 1 == max_steps and not np.allclose(too_big[-1], [1, 1], atol=1e-3)
+    """),
+    md(r"""
+    ## Takeaways
+
+    - `backward(create_graph=True)` turns the backward pass into a graph: second
+      derivatives, Hessians and `grad(grad(f))` come from the same rule table.
+    - Newton's method needs a handful of steps where gradient descent needs hundreds, but
+      each step builds and solves an $n\times n$ system: for a network with $n = 10^6$
+      parameters that is why deep learning uses first-order methods (and adaptive ones such
+      as Adam, notebook 4, which estimate a per-parameter scale instead).
+    """),
+]
+
+NOTEBOOKS: dict[str, list[Cell]] = {
+    "02_numerical_differentiation": NB02,
+    "05_beyond_first_order": NB05,
+}
+
+
+def build(stem: str, cells: list[Cell]) -> nbformat.NotebookNode:
+    """One notebook with cleared outputs and stable cell ids (so rebuilding changes nothing)."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
+    for i, (kind, source) in enumerate(cells):
+        make = nbformat.v4.new_markdown_cell if kind == "md" else nbformat.v4.new_code_cell
+        cell = make(source)
+        cell.id = f"{stem[:2]}-{i:02d}"
+        nb.cells.append(cell)
+    nbformat.validate(nb)
+    return nb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a notebook is stale")
+    args = parser.parse_args()
+    stale = []
+    for stem, cells in NOTEBOOKS.items():
+        path = HERE / f"{stem}.ipynb"
+        text = nbformat.writes(build(stem, cells)) + "\n"
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(path.name)
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(HERE.parent)}")
+    if stale:
+        print("out of date (run notebooks/build_notebooks.py):", ", ".join(stale))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
