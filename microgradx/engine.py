@@ -16,6 +16,7 @@ NaN gradient with respect to ``b`` when ``a < 0`` (and 0 when ``a == 0``), exact
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 from collections.abc import Iterable, Iterator
@@ -51,20 +52,25 @@ def _as_float(x: Any, where: str) -> float:
 class Value:
     """A scalar that records how it was computed, so gradients can flow back through it."""
 
-    __slots__ = ("data", "grad", "label", "parents", "_fn")
+    # The inputs of the op live in two slots (_a, _b; None when absent) rather than in a
+    # tuple: a tuple is a second GC-tracked allocation per node, and profiling W1 showed it
+    # costs 48 B and ~30% of graph-building time (mostly cyclic-GC scans). See ``parents``.
+    __slots__ = ("data", "grad", "label", "_fn", "_a", "_b")
 
     data: float
     grad: Any  # a float, or a Value after backward(create_graph=True)
     label: str
-    parents: tuple[Value, ...]
     _fn: Op | None
+    _a: Value | None
+    _b: Value | None
 
     def __init__(self, data: Number, label: str = "") -> None:
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.label = label
-        self.parents = ()
         self._fn = None
+        self._a = None
+        self._b = None
 
     # -- graph building: every method is one line onto the rule table -------------------
 
@@ -169,6 +175,13 @@ class Value:
         return self._fn.name if self._fn is not None else ""
 
     @property
+    def parents(self) -> tuple[Value, ...]:
+        """The Values this one was computed from, in argument order (``()`` for a leaf)."""
+        if self._b is not None:
+            return (self._a, self._b)  # type: ignore[return-value]
+        return () if self._a is None else (self._a,)
+
+    @property
     def _op(self) -> str:
         """micrograd's name for ``op`` (read-only)."""
         return self.op
@@ -188,12 +201,18 @@ class Value:
 
     def _constant(self, data: float) -> Value:
         """A leaf holding any float (even NaN); used by rules that must return a constant."""
-        return _node(data, None, ())
+        return _node(data, None)
 
     def __repr__(self) -> str:
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}, grad={grad!r}{label})"
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """Jupyter display: the graph drawn inline when small, a text summary when large."""
+        from .viz import _mimebundle  # lazy: plain engine use never imports Graphviz
+
+        return _mimebundle(self)
 
     # -- backpropagation ------------------------------------------------------------------
 
@@ -205,32 +224,40 @@ class Value:
         ``create_graph=True`` the backward pass is itself recorded, so every ``.grad`` is a
         ``Value`` that can be differentiated again (second derivatives, Hessians).
         """
-        order = topological_order(self)
-        self.grad = 1.0 if self._fn is not None else self.grad + 1.0  # seed: ∂self/∂self = 1
+        # The pass allocates only acyclic, short-lived objects (floats, pairs of floats, the
+        # order list), which reference counting frees at once; the cyclic collector would find
+        # nothing, yet it would rescan the whole live graph several times (40% of backward on
+        # W1). So it is paused here, and the caller's setting is restored even if a rule raises.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         node = self
         try:
+            order = topological_order(self)
+            self.grad = 1.0 if self._fn is not None else self.grad + 1.0  # seed: ∂self/∂self = 1
             if create_graph:
                 for node in reversed(order):
                     _backprop_recording(node)
                 for node in order:
                     if not isinstance(node.grad, Value):
-                        node.grad = _node(float(node.grad), None, ())
+                        node.grad = _node(float(node.grad), None)
             else:
                 for node in reversed(order):  # the chain rule, once per node
                     fn = node._fn
                     if fn is None:
                         continue
-                    g = node.grad
-                    if fn.arity == 1:
-                        a = node.parents[0]
-                        a.grad += fn.vjp(g, node.data, a.data)
+                    a = node._a
+                    b = node._b
+                    if b is None:
+                        a.grad += fn.vjp(node.grad, node.data, a.data)  # type: ignore[union-attr]
                     else:
-                        a, b = node.parents
-                        da, db = fn.vjp(g, node.data, a.data, b.data)
-                        a.grad += da
+                        da, db = fn.vjp(node.grad, node.data, a.data, b.data)  # type: ignore[union-attr]
+                        a.grad += da  # type: ignore[union-attr]
                         b.grad += db
         except (ArithmeticError, ValueError) as e:
             raise type(e)(f"backward through '{node.op}' at {node!r}: {e}") from e
+        finally:
+            if gc_was_enabled:
+                gc.enable()
 
 
 def _backprop_recording(node: Value) -> None:
@@ -239,13 +266,13 @@ def _backprop_recording(node: Value) -> None:
     if fn is None:
         return
     g = node.grad
-    if fn.arity == 1:
-        a = node.parents[0]
-        a.grad = a.grad + fn.vjp(g, node, a)
+    a = node._a
+    b = node._b
+    if b is None:
+        a.grad = a.grad + fn.vjp(g, node, a)  # type: ignore[union-attr]
     else:
-        a, b = node.parents
         da, db = fn.vjp(g, node, a, b)
-        a.grad = a.grad + da
+        a.grad = a.grad + da  # type: ignore[union-attr]
         b.grad = b.grad + db
 
 
@@ -260,20 +287,32 @@ def topological_order(root: Value) -> list[Value]:
             f"backward: expected a Value (a scalar loss), got {type(root).__name__}; "
             "for several outputs, combine them first, e.g. sum(outputs)"
         )
-    order: list[Value] = []
+    # Depth-first post-order without recursion, so 10⁶-deep chains are fine. A node is
+    # expanded by pushing it back under a ``None`` marker and then its unvisited parents;
+    # popping the marker means those parents are all done, so the node below it is emitted.
+    # (This avoids a (node, flag) tuple per push: 2.5× faster than that on W1.)
+    order: list[Value | None] = []
     visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:  # depth-first post-order without recursion: 10⁶-deep chains are fine
-        node, expanded = stack.pop()
-        if expanded:
-            if node._fn is not None:
-                node.grad = 0.0
-            order.append(node)
+    stack: list[Value | None] = [root]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, visited.add
+    while stack:
+        node = pop()
+        if node is None:
+            node = pop()
+            if node._fn is not None:  # type: ignore[union-attr]
+                node.grad = 0.0  # type: ignore[union-attr]
+            emit(node)
         elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
-    return order
+            mark(node)
+            push(node)
+            push(None)
+            b = node._b
+            if b is not None and b not in visited:
+                push(b)
+            a = node._a
+            if a is not None and a not in visited:
+                push(a)  # pushed last, so visited first: parents come out in argument order
+    return order  # type: ignore[return-value]
 
 
 def backward(root: Value, *, create_graph: bool = False) -> None:
@@ -286,16 +325,18 @@ def backward(root: Value, *, create_graph: bool = False) -> None:
 # -- graph construction ------------------------------------------------------------------
 
 _new = object.__new__
+_isfinite = math.isfinite
 
 
-def _node(data: float, fn: Op | None, parents: tuple[Value, ...]) -> Value:
+def _node(data: float, fn: Op | None, a: Value | None = None, b: Value | None = None) -> Value:
     """Make a Value without re-validating data computed by a rule (hot path)."""
     v = _new(Value)
     v.data = data
     v.grad = 0.0
     v.label = ""
-    v.parents = parents
     v._fn = fn
+    v._a = a
+    v._b = b
     return v
 
 
@@ -303,7 +344,7 @@ def _lift(x: Any, fn: Op) -> Value:
     """A Value operand as-is; a plain number becomes a constant leaf."""
     if isinstance(x, Value):
         return x
-    return _node(_as_float(x, fn.name), None, ())
+    return _node(_as_float(x, fn.name), None)
 
 
 def _checked(out: float, fn: Op, *args: float) -> float:
@@ -317,16 +358,22 @@ def _checked(out: float, fn: Op, *args: float) -> float:
 
 def _apply2(fn: Op, a: Any, b: Any) -> Value:
     """Run a binary primitive forward and, unless in no_grad, record it in the graph."""
-    a = _lift(a, fn)
-    b = _lift(b, fn)
-    out = _checked(fn.forward(a.data, b.data), fn, a.data, b.data)
-    return _node(out, fn, (a, b)) if _grad_enabled else _node(out, None, ())
+    if type(a) is not Value:  # exact-type tests first: the common case costs no call
+        a = _lift(a, fn)
+    if type(b) is not Value:
+        b = _lift(b, fn)
+    out = fn.forward(a.data, b.data)
+    if not _isfinite(out):
+        out = _checked(out, fn, a.data, b.data)
+    return _node(out, fn, a, b) if _grad_enabled else _node(out, None)
 
 
 def _apply1(fn: Op, a: Value) -> Value:
     """Run a unary primitive forward and, unless in no_grad, record it in the graph."""
-    out = _checked(fn.forward(a.data), fn, a.data)
-    return _node(out, fn, (a,)) if _grad_enabled else _node(out, None, ())
+    out = fn.forward(a.data)
+    if not _isfinite(out):
+        out = _checked(out, fn, a.data)
+    return _node(out, fn, a) if _grad_enabled else _node(out, None)
 
 
 def _data(x: Any) -> float:
