@@ -1,0 +1,239 @@
+"""Every rule in the table against its analytic derivative and against central differences."""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable
+
+import pytest
+
+from microgradx import Value, central_difference, gradgradcheck, ops
+
+Unary = Callable[[Value], Value]
+Binary = Callable[[Value, Value], Value]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# name -> (build the op on a Value, reference forward on floats, analytic derivative, points)
+# Points stay away from kinks and domain edges, where a central difference is not a derivative.
+UNARY: dict[str, tuple[Unary, Callable[[float], float], Callable[[float], float], list[float]]] = {
+    "neg": (operator.neg, lambda x: -x, lambda x: -1.0, [-2.0, 0.5, 3.0]),
+    "abs": (abs, abs, lambda x: math.copysign(1.0, x), [-2.5, -0.3, 0.7, 4.0]),
+    "exp": (Value.exp, math.exp, math.exp, [-3.0, 0.0, 0.5, 2.0]),
+    "log": (Value.log, math.log, lambda x: 1.0 / x, [0.1, 1.0, 2.5, 40.0]),
+    "sqrt": (Value.sqrt, math.sqrt, lambda x: 0.5 / math.sqrt(x), [0.04, 1.0, 9.0]),
+    "tanh": (Value.tanh, math.tanh, lambda x: 1.0 - math.tanh(x) ** 2, [-3.0, -0.5, 0.0, 1.2]),
+    "sigmoid": (
+        Value.sigmoid,
+        _sigmoid,
+        lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)),
+        [-4.0, -0.5, 0.0, 2.0],
+    ),
+    "relu": (Value.relu, lambda x: max(x, 0.0), lambda x: float(x > 0), [-2.0, -0.1, 0.3, 5.0]),
+    "softplus": (
+        Value.softplus,
+        lambda x: math.log1p(math.exp(x)),
+        _sigmoid,
+        [-5.0, -0.5, 0.0, 3.0],
+    ),
+    "sin": (Value.sin, math.sin, math.cos, [-2.0, 0.0, 0.7, 3.0]),
+    "cos": (Value.cos, math.cos, lambda x: -math.sin(x), [-2.0, 0.0, 0.7, 3.0]),
+}
+
+# name -> (build, reference forward, analytic (d/da, d/db), points (a, b))
+BINARY: dict[
+    str,
+    tuple[
+        Binary,
+        Callable[[float, float], float],
+        Callable[[float, float], tuple[float, float]],
+        list[tuple[float, float]],
+    ],
+] = {
+    "add": (operator.add, operator.add, lambda a, b: (1.0, 1.0), [(1.5, -2.0), (0.0, 3.0)]),
+    "sub": (operator.sub, operator.sub, lambda a, b: (1.0, -1.0), [(1.5, -2.0), (-0.5, 0.25)]),
+    "mul": (operator.mul, operator.mul, lambda a, b: (b, a), [(1.5, -2.0), (0.0, 3.0)]),
+    "div": (
+        operator.truediv,
+        operator.truediv,
+        lambda a, b: (1.0 / b, -a / b**2),
+        [(1.5, -2.0), (0.3, 0.7), (-4.0, 5.0)],
+    ),
+    "pow": (
+        operator.pow,
+        operator.pow,
+        lambda a, b: (b * a ** (b - 1.0), a**b * math.log(a)),
+        [(1.5, 2.0), (0.5, -1.3), (2.0, 0.5), (3.0, 0.0)],
+    ),
+}
+
+
+def _unary_cases() -> list[tuple[str, float]]:
+    return [(name, x) for name, case in UNARY.items() for x in case[3]]
+
+
+def _binary_cases() -> list[tuple[str, float, float]]:
+    return [(name, a, b) for name, case in BINARY.items() for a, b in case[3]]
+
+
+def _close(actual: float, expected: float, rel: float = 1e-12, abs_: float = 1e-15) -> bool:
+    return math.isclose(actual, expected, rel_tol=rel, abs_tol=abs_)
+
+
+def test_every_rule_in_the_table_has_a_test_case() -> None:
+    # Adding an op to ops.RULES without a case here fails this test.
+    assert set(ops.RULES) == set(UNARY) | set(BINARY)
+    for name, op in ops.RULES.items():
+        assert op.name == name
+        assert op.arity == (1 if name in UNARY else 2)
+
+
+@pytest.mark.parametrize(("name", "x"), _unary_cases())
+def test_unary_rule_builds_its_own_op_and_computes_the_reference_value(name: str, x: float) -> None:
+    build, reference, _, _ = UNARY[name]
+    out = build(Value(x))
+    assert out.op == name
+    assert _close(out.data, reference(x))
+
+
+@pytest.mark.parametrize(("name", "x"), _unary_cases())
+def test_unary_rule_matches_analytic_derivative(name: str, x: float) -> None:
+    build, _, derivative, _ = UNARY[name]
+    v = Value(x)
+    build(v).backward()
+    assert _close(v.grad, derivative(x))
+
+
+@pytest.mark.parametrize(("name", "x"), _unary_cases())
+def test_unary_rule_matches_central_difference(name: str, x: float) -> None:
+    build, _, _, _ = UNARY[name]
+    v = Value(x)
+    build(v).backward()
+    numeric = central_difference(lambda t: build(Value(t)), x, h=1e-6)
+    assert math.isclose(v.grad, numeric, rel_tol=1e-6, abs_tol=1e-8)
+
+
+@pytest.mark.parametrize(("name", "x"), _unary_cases())
+def test_unary_rule_records_a_differentiable_backward_pass(name: str, x: float) -> None:
+    # The same rule on Values (create_graph) must give correct second derivatives.
+    build = UNARY[name][0]
+    assert gradgradcheck(build, [x])
+
+
+@pytest.mark.parametrize(("name", "a", "b"), _binary_cases())
+def test_binary_rule_builds_its_own_op_and_computes_the_reference_value(
+    name: str, a: float, b: float
+) -> None:
+    build, reference, _, _ = BINARY[name]
+    out = build(Value(a), Value(b))
+    assert out.op == name
+    assert out.parents[0].data == a and out.parents[1].data == b
+    assert _close(out.data, reference(a, b))
+
+
+@pytest.mark.parametrize(("name", "a", "b"), _binary_cases())
+def test_binary_rule_matches_analytic_derivative(name: str, a: float, b: float) -> None:
+    build, _, derivative, _ = BINARY[name]
+    va, vb = Value(a), Value(b)
+    build(va, vb).backward()
+    da, db = derivative(a, b)
+    assert _close(va.grad, da)
+    assert _close(vb.grad, db)
+
+
+@pytest.mark.parametrize(("name", "a", "b"), _binary_cases())
+def test_binary_rule_matches_central_difference(name: str, a: float, b: float) -> None:
+    build = BINARY[name][0]
+    va, vb = Value(a), Value(b)
+    build(va, vb).backward()
+    num_a = central_difference(lambda t: build(Value(t), Value(b)), a, h=1e-6)
+    num_b = central_difference(lambda t: build(Value(a), Value(t)), b, h=1e-6)
+    assert math.isclose(va.grad, num_a, rel_tol=1e-6, abs_tol=1e-8)
+    assert math.isclose(vb.grad, num_b, rel_tol=1e-6, abs_tol=1e-8)
+
+
+@pytest.mark.parametrize(("name", "a", "b"), _binary_cases())
+def test_binary_rule_records_a_differentiable_backward_pass(name: str, a: float, b: float) -> None:
+    assert gradgradcheck(BINARY[name][0], [a, b])
+
+
+POWER_CASES = [
+    (2.0, [-1.5, 0.5, 3.0]),
+    (3.0, [-2.0, 0.7, 1.5]),
+    (0.5, [0.25, 4.0]),
+    (-1.0, [-2.0, 0.5, 3.0]),
+    (-2.5, [0.5, 2.0]),
+    (1.0, [-1.0, 2.0]),
+    (0.0, [-1.0, 0.0, 2.0]),
+]
+
+
+@pytest.mark.parametrize(("k", "x"), [(k, x) for k, xs in POWER_CASES for x in xs])
+def test_power_rule_matches_analytic_derivative_and_central_difference(k: float, x: float) -> None:
+    v = Value(x)
+    out = v**k
+    assert out.op == ops.power(k).name
+    assert _close(out.data, x**k)
+    out.backward()
+    analytic = k * x ** (k - 1.0) if k != 0.0 else 0.0
+    assert _close(v.grad, analytic)
+    numeric = central_difference(lambda t: Value(t) ** k, x, h=1e-6)
+    assert math.isclose(v.grad, numeric, rel_tol=1e-6, abs_tol=1e-8)
+
+
+@pytest.mark.parametrize(("k", "x"), [(k, x) for k, xs in POWER_CASES for x in xs if x != 0.0])
+def test_power_rule_records_a_differentiable_backward_pass(k: float, x: float) -> None:
+    assert gradgradcheck(lambda v: v**k, [x])
+
+
+def test_power_ops_are_cached_per_exponent() -> None:
+    assert ops.power(2.0) is ops.power(2.0)
+    assert ops.power(2.0) is not ops.power(3.0)
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.5])
+@pytest.mark.parametrize("x", [-3.0, -0.2, 0.4, 2.0])
+def test_leaky_relu_rule_matches_analytic_derivative_and_central_difference(
+    slope: float, x: float
+) -> None:
+    v = Value(x)
+    out = v.leaky_relu(slope)
+    assert out.op == "leaky_relu"
+    assert _close(out.data, x if x > 0 else slope * x)
+    out.backward()
+    assert _close(v.grad, 1.0 if x > 0 else slope)
+    numeric = central_difference(lambda t: Value(t).leaky_relu(slope), x, h=1e-6)
+    assert math.isclose(v.grad, numeric, rel_tol=1e-6)
+
+
+def test_leaky_relu_default_slope_is_one_hundredth() -> None:
+    v = Value(-2.0)
+    v.leaky_relu().backward()
+    assert v.grad == 0.01
+
+
+# Value and derivative at x = ±1000, where each function sits on its asymptote.
+SATURATED: dict[str, tuple[Callable[[float], float], Callable[[float], float]]] = {
+    "tanh": (lambda x: math.copysign(1.0, x), lambda x: 0.0),
+    "sigmoid": (lambda x: float(x > 0), lambda x: 0.0),
+    "softplus": (lambda x: max(x, 0.0), lambda x: float(x > 0)),
+}
+
+
+@pytest.mark.parametrize("x", [-1000.0, 1000.0])
+@pytest.mark.parametrize("name", list(SATURATED))
+def test_saturating_ops_are_stable_at_plus_minus_1000(name: str, x: float) -> None:
+    value, derivative = SATURATED[name]
+    v = Value(x)
+    out = UNARY[name][0](v)
+    out.backward(create_graph=True)
+    first = v.grad
+    assert out.data == value(x)
+    assert first.data == derivative(x)
+    v.grad = 0.0
+    first.backward()  # the second derivative must be finite too (no overflow, no NaN)
+    assert v.grad == 0.0
