@@ -23,6 +23,17 @@ from .numeric import (
     numerical_gradient,
 )
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
+from .viz import (
+    backward_steps,
+    draw_dot,
+    plot_activation,
+    plot_decision_boundary,
+    plot_fd_error,
+    plot_history,
+    render_backward_steps,
+    render_graph,
+    save_figure,
+)
 
 __all__ = [
     "MLP",
@@ -38,7 +49,9 @@ __all__ = [
     "Value",
     "backward",
     "backward_difference",
+    "backward_steps",
     "central_difference",
+    "draw_dot",
     "enable_grad",
     "fd_errors",
     "forward_difference",
@@ -51,6 +64,13 @@ __all__ = [
     "losses",
     "no_grad",
     "numerical_gradient",
+    "plot_activation",
+    "plot_decision_boundary",
+    "plot_fd_error",
+    "plot_history",
+    "render_backward_steps",
+    "render_graph",
+    "save_figure",
     "topological_order",
     "value_and_grad",
     "zero_grad",
