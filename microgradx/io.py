@@ -26,7 +26,7 @@ import json
 import math
 import numbers
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +65,9 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
         "parameters": parameters,
     }
     # Same directory as the target: os.replace is only atomic within one file system.
-    fd, tmp_name = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", text=True
-    )
+    # os.open with mode 0o666 (not mkstemp's 0o600) so the umask decides, as for open().
+    tmp_name = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(document, f, indent=1, allow_nan=False)

@@ -266,3 +266,12 @@ def test_load_rejects_deeply_nested_json(tmp_path):
 def test_load_of_a_missing_file_raises_file_not_found(tmp_path):
     with pytest.raises(FileNotFoundError):
         io.load(tmp_path / "nope.json")
+
+
+def test_saved_file_permissions_follow_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = io.save(_model(), tmp_path / "m.json")
+    finally:
+        os.umask(old)
+    assert path.stat().st_mode & 0o777 == 0o644

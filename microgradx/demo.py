@@ -1,0 +1,208 @@
+"""``microgradx demo``: train an MLP on a toy dataset, report accuracy, save the model and pictures.
+
+With no arguments: generated two-moons (300 points, noise 0.1) split 60/20/20 into training,
+validation and test data, an MLP trained with Adam on mini-batches, and four files in
+``./microgradx-demo/``:
+
+- ``model.json``             the trained model (``microgradx.io.load`` reads it back);
+- ``decision_boundary.png``  the plane shaded by the model's prediction, with the data points;
+- ``loss.png``               training and validation loss and accuracy per epoch;
+- ``graph.svg``              the computation graph of one neuron's output for one sample.
+
+Rendering ``graph.svg`` needs the Graphviz ``dot`` program; without it the demo says how to
+install it and still writes the other three files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import data
+from .engine import Value
+from .nn import MLP
+
+DEFAULT_OUT = "microgradx-demo"
+OPTIMIZER_NAMES = ("adam", "sgd", "momentum", "rmsprop", "adagrad")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How the demo generates one dataset and the model and settings that learn it."""
+
+    make: Any  # a microgradx.data generator: (n, noise, seed) → (X, y)
+    n: int
+    noise: float
+    nouts: tuple[int, ...]
+    loss: str
+    epochs: int
+    batch_size: int
+
+
+RECIPES: dict[str, Recipe] = {
+    # Measured with the eager engine on 2 cores: moons reaches 100 % test accuracy in ~10 s.
+    "moons": Recipe(data.make_moons, 300, 0.1, (16, 16, 1), "hinge", 30, 16),
+    "circles": Recipe(data.make_circles, 300, 0.05, (16, 16, 1), "hinge", 30, 16),
+    "xor": Recipe(data.make_xor, 300, 0.25, (16, 16, 1), "hinge", 30, 16),
+    "spirals": Recipe(data.make_spirals, 300, 0.05, (32, 32, 3), "cross_entropy", 60, 16),
+}
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (anything else is a usage error, exit code 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """argparse type: an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
+    return value
+
+
+def _learning_rate(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not 0.0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
+    return value
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register the ``demo`` subcommand on the CLI's subparsers."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "demo",
+        help="train an MLP on a toy dataset and write the model and pictures",
+        description=(
+            "Train an MLP on a generated 2-D dataset (split into training, validation and "
+            "test data), print the accuracy on each, and write model.json, "
+            "decision_boundary.png, loss.png and graph.svg to --out."
+        ),
+    )
+    parser.add_argument("--dataset", choices=sorted(RECIPES), default="moons")
+    parser.add_argument("--optimizer", choices=OPTIMIZER_NAMES, default="adam")
+    parser.add_argument(
+        "--epochs", type=_positive_int, help="passes over the training data (default per dataset)"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        help="samples per iteration: 1 = SGD, >= the training set = full batch (default 16)",
+    )
+    parser.add_argument("--lr", type=_learning_rate, help="learning rate (default per optimizer)")
+    parser.add_argument("--seed", type=_seed, default=0, help="seeds data, model and batches")
+    parser.add_argument("--out", type=Path, default=Path(DEFAULT_OUT), help="output directory")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar, one summary line")
+    parser.set_defaults(run=run)
+    return parser
+
+
+def _neuron_graph(model: MLP, x: list[float]) -> Any:
+    """The first hidden neuron's output for one sample, backpropagated, drawn by viz.draw_dot."""
+    from .viz import draw_dot
+
+    neuron = model.layers[0].neurons[0]
+    inputs = [Value(xi, label=f"x{i}") for i, xi in enumerate(x)]  # named leaves: x0, x1
+    out = neuron(inputs)
+    out.label = f"{neuron.name}.out"
+    out.backward()
+    title = f"{neuron.name}: {neuron.activation}(w · x + b) for one training sample"
+    graph = draw_dot(out, title=title)
+    model.zero_grad()  # the drawing's backward must not leak into anything after it
+    return graph
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train, evaluate and write the demo's files; returns the exit code."""
+    # Heavy imports here, not at module level: `microgradx --help` stays fast.
+    from . import io, viz
+    from .train import evaluate, fit
+
+    recipe = RECIPES[args.dataset]
+    epochs = args.epochs or recipe.epochs
+    batch_size = args.batch_size or recipe.batch_size
+    say = (lambda *a: None) if args.quiet else print
+    out_dir: Path = args.out
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        print(f"microgradx demo: cannot create output directory {out_dir}: {e}", file=sys.stderr)
+        return 1
+
+    started = time.perf_counter()
+    X, y = recipe.make(recipe.n, noise=recipe.noise, seed=args.seed)
+    (X_train, y_train), val, (X_test, y_test) = data.train_val_test_split(X, y, seed=args.seed)
+    model = MLP(2, list(recipe.nouts), activation="relu", seed=args.seed)
+    iterations = data.iterations_per_epoch(len(X_train), batch_size)
+    say(
+        f"dataset  {args.dataset}: {recipe.n} points (noise {recipe.noise}) → "
+        f"{len(X_train)} train / {len(val[0])} validation / {len(X_test)} test"
+    )
+    say(f"model    MLP(2, {list(recipe.nouts)}), {model.num_parameters()} parameters, relu")
+    say(
+        f"training {recipe.loss} loss, {args.optimizer}, {epochs} epochs × {iterations} "
+        f"iterations (batch size {batch_size})"
+    )
+    history = fit(
+        model,
+        X_train,
+        y_train,
+        loss=recipe.loss,
+        optimizer=args.optimizer,
+        lr=args.lr,
+        epochs=epochs,
+        batch_size=batch_size,
+        val=val,
+        seed=args.seed,
+        progress=not args.quiet,
+    )
+    _, train_acc = evaluate(model, X_train, y_train, loss=recipe.loss)
+    _, val_acc = evaluate(model, *val, loss=recipe.loss)
+    _, test_acc = evaluate(model, X_test, y_test, loss=recipe.loss)
+
+    written = [io.save(model, out_dir / "model.json")]
+    written.append(
+        viz.save_figure(viz.plot_decision_boundary(model, X, y), out_dir / "decision_boundary.png")
+    )
+    written.append(viz.save_figure(viz.plot_history(history), out_dir / "loss.png"))
+    note = ""
+    try:
+        graph = _neuron_graph(model, X_train[0].tolist())
+        written.append(viz.render(graph, out_dir / "graph.svg"))
+    except viz.GraphvizNotFoundError:
+        note = (
+            "note: graph.svg not written: Graphviz's `dot` program is missing; install it with "
+            "apt-get install graphviz, brew install graphviz or conda install graphviz"
+        )
+    seconds = time.perf_counter() - started
+
+    summary = (
+        f"accuracy train {train_acc:.1%} · validation {val_acc:.1%} · test {test_acc:.1%} "
+        f"({history.iterations} iterations, training {history.seconds:.1f} s, "
+        f"total {seconds:.1f} s)"
+    )
+    if args.quiet:
+        print(f"{args.dataset}: {summary}; files in {out_dir}")
+    else:
+        print(summary)
+        print(f"wrote    {', '.join(str(p) for p in written)}")
+    if note:
+        print(note, file=sys.stderr)
+    return 0
