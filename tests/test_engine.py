@@ -1,0 +1,396 @@
+"""Value, graph building, backward semantics, and the errors users see at the boundary."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import numpy as np
+import pytest
+
+import microgradx
+from microgradx import Value, no_grad, numerical_gradient, topological_order, zero_grad
+
+# -- the lecture notes' chain-rule example -------------------------------------------------
+
+
+@pytest.mark.parametrize(("x0", "y0"), [(1.5, -2.0), (0.0, 1.0), (-3.25, 0.5)])
+def test_chain_rule_example_gives_8x_plus_4y_and_4x_plus_2y(x0: float, y0: float) -> None:
+    x, y = Value(x0, label="x"), Value(y0, label="y")
+    t = 2 * x + y
+    z = t**2
+    z.backward()
+    assert x.grad == pytest.approx(8 * x0 + 4 * y0, rel=1e-15)
+    assert y.grad == pytest.approx(4 * x0 + 2 * y0, rel=1e-15)
+    assert t.grad == pytest.approx(2 * t.data, rel=1e-15)  # ∂z/∂t = 2t
+
+
+def test_chain_rule_example_agrees_with_central_differences() -> None:
+    x, y = Value(1.5), Value(-2.0)
+    ((2 * x + y) ** 2).backward()
+    numeric = numerical_gradient(lambda a, b: (2 * a + b) ** 2, [1.5, -2.0], h=1e-5)
+    assert [x.grad, y.grad] == pytest.approx(numeric, rel=1e-8)
+
+
+# -- construction ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [3, 3.0, np.float64(3.0), np.int32(3), np.float32(3.0)])
+def test_value_stores_any_real_number_as_float(data: object) -> None:
+    v = Value(data)  # type: ignore[arg-type]
+    assert type(v.data) is float and v.data == 3.0
+    assert v.grad == 0.0 and v.label == "" and v.op == "" and v.parents == ()
+    assert v.is_leaf()
+
+
+def test_value_records_op_and_ordered_parents() -> None:
+    a, b = Value(2.0), Value(5.0)
+    out = b - a
+    assert out.op == "sub"
+    assert out.parents == (b, a)
+    assert not out.is_leaf()
+
+
+def test_repr_is_short() -> None:
+    assert repr(Value(3.0, label="x")) == "Value(data=3.0, grad=0.0, label='x')"
+    assert repr(Value(-1)) == "Value(data=-1.0, grad=0.0)"
+
+
+def test_micrograd_aliases_match_and_are_read_only() -> None:
+    a, b = Value(1.0), Value(2.0)
+    out = a * b
+    assert out._prev == out.parents == (a, b)
+    assert out._op == out.op == "mul"
+    with pytest.raises(AttributeError):
+        out._prev = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        out._op = "add"  # type: ignore[misc]
+    assert out._prev == (a, b) and out._op == "mul"
+
+
+def test_values_use_slots_and_hold_no_dict() -> None:
+    assert not hasattr(Value(1.0), "__dict__")
+
+
+# -- operators with numbers on either side ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "derivative"),
+    [
+        (lambda x: x + 2, lambda x: 1.0),
+        (lambda x: 2 + x, lambda x: 1.0),
+        (lambda x: x - 2, lambda x: 1.0),
+        (lambda x: 2 - x, lambda x: -1.0),
+        (lambda x: x * 3, lambda x: 3.0),
+        (lambda x: 3 * x, lambda x: 3.0),
+        (lambda x: x / 4, lambda x: 0.25),
+        (lambda x: 4 / x, lambda x: -4 / x**2),
+        (lambda x: x**3, lambda x: 3 * x**2),
+        (lambda x: 2**x, lambda x: 2**x * math.log(2)),
+        (lambda x: x ** Value(2.0), lambda x: 2 * x),
+        (lambda x: -x, lambda x: -1.0),
+        (lambda x: abs(x), lambda x: math.copysign(1.0, x)),
+        (lambda x: np.float64(2.0) * x, lambda x: 2.0),
+    ],
+)
+@pytest.mark.parametrize("x0", [-1.5, 0.75])
+def test_operators_accept_numbers_on_either_side(build, derivative, x0: float) -> None:
+    x = Value(x0)
+    out = build(x)
+    assert isinstance(out, Value)
+    out.backward()
+    assert x.grad == pytest.approx(derivative(x0), rel=1e-14)
+
+
+def test_comparisons_look_at_data() -> None:
+    assert Value(1.0) < Value(2.0) and Value(2.0) > 1 and Value(2.0) >= 2 and Value(2.0) <= 2.0
+    assert not Value(3.0) < 1
+
+
+# -- backward semantics ----------------------------------------------------------------------
+
+
+def test_backward_accumulates_into_leaves_across_calls() -> None:
+    x = Value(3.0)
+    y = x * x
+    y.backward()
+    y.backward()
+    assert x.grad == 2 * (2 * 3.0)  # leaves accumulate, as in PyTorch
+    assert y.grad == 1.0  # the root's own gradient is re-seeded, not summed
+
+
+def test_backward_recomputes_intermediate_gradients_from_zero() -> None:
+    x = Value(3.0)
+    t = x * 2
+    y = t * t
+    y.backward()
+    first = t.grad
+    y.backward()
+    assert t.grad == first == 2 * t.data
+
+
+def test_zero_grad_resets_the_given_values() -> None:
+    x, y = Value(1.0), Value(2.0)
+    (x * y).backward()
+    assert (x.grad, y.grad) == (2.0, 1.0)
+    zero_grad([x, y])
+    assert (x.grad, y.grad) == (0.0, 0.0)
+    (x * y).backward()
+    assert (x.grad, y.grad) == (2.0, 1.0)
+
+
+def test_no_grad_builds_no_graph_and_restores_the_mode() -> None:
+    x = Value(2.0)
+    with no_grad():
+        assert not microgradx.is_grad_enabled()
+        y = x * x + 1
+    assert microgradx.is_grad_enabled()
+    assert y.data == 5.0 and y.is_leaf() and y.parents == ()
+    y.backward()
+    assert x.grad == 0.0
+
+
+def test_no_grad_restores_the_mode_after_an_exception() -> None:
+    with pytest.raises(ValueError), no_grad():
+        Value(-1.0).log()
+    assert microgradx.is_grad_enabled()
+
+
+def test_enable_grad_records_inside_no_grad() -> None:
+    x = Value(2.0)
+    with no_grad(), microgradx.enable_grad():
+        y = x * x
+    y.backward()
+    assert x.grad == 4.0
+
+
+def test_detach_returns_a_leaf_copy_cut_from_the_graph() -> None:
+    x = Value(2.0, label="x")
+    y = x * x
+    d = y.detach()
+    assert d is not y and d.data == y.data and d.is_leaf() and d.parents == ()
+    (d * 3).backward()
+    assert d.grad == 3.0
+    assert x.grad == 0.0  # nothing flowed through the cut
+
+
+def test_backward_on_a_leaf_seeds_its_gradient() -> None:
+    x = Value(4.0)
+    x.backward()
+    assert x.grad == 1.0
+
+
+def test_unused_leaf_gets_no_gradient() -> None:
+    x, unused = Value(1.0), Value(5.0)
+    (x * 2).backward()
+    assert unused.grad == 0.0
+
+
+# -- graph structure -------------------------------------------------------------------------
+
+
+def _expression(x: Value, y: Value) -> Value:
+    t = x * y + x.tanh()
+    return (t * t + y.exp() / (1 + t**2)).sigmoid() + t
+
+
+def test_topological_order_is_deterministic_and_parents_come_first() -> None:
+    orders = []
+    for _ in range(3):
+        root = _expression(Value(0.3), Value(-1.1))
+        order = topological_order(root)
+        assert order[-1] is root
+        position = {id(n): i for i, n in enumerate(order)}
+        assert len(position) == len(order)  # each node exactly once
+        for node in order:
+            assert all(position[id(p)] < position[id(node)] for p in node.parents)
+        orders.append([(n.op, n.data) for n in order])
+    assert orders[0] == orders[1] == orders[2]
+
+
+def test_gradients_are_identical_across_runs() -> None:
+    runs = []
+    for _ in range(3):
+        x, y = Value(0.3), Value(-1.1)
+        _expression(x, y).backward()
+        runs.append((x.grad, y.grad))
+    assert runs[0] == runs[1] == runs[2]
+
+
+def test_shared_subexpressions_are_differentiated_once_per_path() -> None:
+    x, y = Value(0.7), Value(-0.4)
+    s = x * y  # used on three paths
+    out = s * s + s.sin() + (s + x) / (1 + s * s)
+    out.backward()
+
+    def f(a: float, b: float) -> float:
+        s = a * b
+        return s * s + math.sin(s) + (s + a) / (1 + s * s)
+
+    numeric = numerical_gradient(f, [0.7, -0.4], h=1e-6)
+    assert [x.grad, y.grad] == pytest.approx(numeric, rel=1e-8)
+
+
+def test_node_reused_many_times_accumulates_every_use() -> None:
+    x = Value(1.3)
+    t = x.tanh()
+    total = sum((t for _ in range(1000)), Value(0.0))
+    product = t
+    for _ in range(20):
+        product = product * t  # t ** 21 by repeated multiplication
+    (total + product).backward()
+    dt = 1.0 - math.tanh(1.3) ** 2
+    expected = (1000 + 21 * math.tanh(1.3) ** 20) * dt
+    assert x.grad == pytest.approx(expected, rel=1e-12)
+
+
+def test_backward_handles_million_node_chain_under_default_recursion_limit() -> None:
+    limit = sys.getrecursionlimit()
+    x = Value(0.5)
+    y = x
+    for _ in range(1_000_000):
+        y = -y
+    y.backward()
+    assert x.grad == 1.0  # (−1)^1,000,000
+    assert sys.getrecursionlimit() == limit
+    del y  # freeing the chain must not recurse either
+
+
+# -- second derivatives via create_graph -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "first", "second"),
+    [
+        (lambda x: x**3, lambda x: 3 * x**2, lambda x: 6 * x),
+        (lambda x: x * x * x, lambda x: 3 * x**2, lambda x: 6 * x),
+        (Value.sin, math.cos, lambda x: -math.sin(x)),
+        (
+            Value.tanh,
+            lambda x: 1 - math.tanh(x) ** 2,
+            lambda x: -2 * math.tanh(x) * (1 - math.tanh(x) ** 2),
+        ),
+    ],
+    ids=["x**3", "x*x*x", "sin", "tanh"],
+)
+@pytest.mark.parametrize("x0", [-1.2, 0.4, 2.0])
+def test_second_derivative_via_create_graph(build, first, second, x0: float) -> None:
+    x = Value(x0)
+    build(x).backward(create_graph=True)
+    g = x.grad
+    assert isinstance(g, Value)
+    assert g.data == pytest.approx(first(x0), rel=1e-14)
+    zero_grad([x])  # as in PyTorch, x.grad would otherwise accumulate the second pass
+    g.backward()
+    assert x.grad == pytest.approx(second(x0), rel=1e-13, abs=1e-15)
+
+
+def test_create_graph_grads_match_the_float_path() -> None:
+    x, y = Value(0.3), Value(-1.1)
+    _expression(x, y).backward()
+    floats = (x.grad, y.grad)
+    x2, y2 = Value(0.3), Value(-1.1)
+    _expression(x2, y2).backward(create_graph=True)
+    assert (x2.grad.data, y2.grad.data) == pytest.approx(floats, rel=1e-15)
+
+
+def test_third_derivative_by_differentiating_twice() -> None:
+    x = Value(0.8)
+    x.sin().backward(create_graph=True)
+    g1 = x.grad
+    zero_grad([x])
+    g1.backward(create_graph=True)
+    g2 = x.grad
+    zero_grad([x])
+    g2.backward()
+    assert x.grad == pytest.approx(-math.cos(0.8), rel=1e-14)
+
+
+def test_pow_with_value_exponent_has_nan_gradient_for_negative_base() -> None:
+    a, b = Value(-2.0), Value(3.0)
+    (a**b).backward()
+    assert a.grad == pytest.approx(12.0)
+    assert math.isnan(b.grad)
+
+
+def test_pow_with_value_exponent_nan_gradient_survives_create_graph() -> None:
+    a, b = Value(-2.0), Value(2.0)
+    (a**b).backward(create_graph=True)
+    assert a.grad.data == pytest.approx(-4.0)
+    assert math.isnan(b.grad.data)
+
+
+# -- bad input: clear errors, never silent wrong numbers -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "type_name"),
+    [("3", "str"), ([1.0], "list"), (1 + 2j, "complex"), (None, "NoneType"), (True, "bool")],
+)
+def test_value_rejects_non_real_data_naming_the_type(data: object, type_name: str) -> None:
+    with pytest.raises(TypeError, match=rf"Value: expected a real number, got {type_name}"):
+        Value(data)  # type: ignore[arg-type]
+
+
+def test_value_inside_a_value_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="Value: expected a number, got a Value"):
+        Value(Value(1.0))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", [math.nan, math.inf, -math.inf, np.float64("nan")])
+def test_value_rejects_non_finite_data(data: float) -> None:
+    with pytest.raises(ValueError, match="not finite"):
+        Value(data)
+
+
+def test_adding_a_string_is_a_type_error_naming_the_op() -> None:
+    with pytest.raises(TypeError, match=r"add: expected a Value or a real number, got str 'a'"):
+        Value(1) + "a"  # type: ignore[operator]
+    with pytest.raises(TypeError, match=r"add: .*got str 'a'"):
+        "a" + Value(1)  # type: ignore[operator]
+
+
+def test_combining_with_nan_is_a_value_error_naming_the_op() -> None:
+    with pytest.raises(ValueError, match=r"mul: nan is not finite"):
+        Value(1.0) * math.nan
+
+
+@pytest.mark.parametrize(
+    ("build", "error", "pattern"),
+    [
+        (lambda: Value(-1).log(), ValueError, r"log: .*-1\.0"),
+        (lambda: Value(0).log(), ValueError, r"log: .*0\.0"),
+        (lambda: Value(-4).sqrt(), ValueError, r"sqrt: .*-4\.0"),
+        (lambda: Value(-8) ** 0.5, ValueError, r"pow: .*-8\.0.*0\.5"),
+        (lambda: Value(-8) ** Value(0.5), ValueError, r"pow: .*-8\.0.*0\.5"),
+        (lambda: Value(1) / Value(0), ZeroDivisionError, r"div: division by zero"),
+        (lambda: Value(1) / 0, ZeroDivisionError, r"div: division by zero"),
+        (lambda: Value(0) ** -1, ZeroDivisionError, r"pow: .*-1\.0"),
+        (lambda: Value(1000).exp(), OverflowError, r"exp: .*1000\.0"),
+        (lambda: Value(1e200) * Value(1e200), OverflowError, r"mul: .*1e\+200"),
+    ],
+    ids=["log-neg", "log-zero", "sqrt-neg", "pow-neg-frac", "pow-value", "div0", "div0-num",
+         "pow-zero-neg", "exp-overflow", "mul-overflow"],
+)  # fmt: skip
+def test_domain_errors_name_the_op_and_the_value(build, error, pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        build()
+
+
+def test_backward_error_names_the_op_it_went_through() -> None:
+    x = Value(0.0)
+    y = x ** Value(0.5)  # forward is fine (0.0); d/dx = 0.5 · 0^(−0.5) is not
+    with pytest.raises(ZeroDivisionError, match=r"backward through 'pow'"):
+        y.backward()
+
+
+@pytest.mark.parametrize("root", [[Value(1.0), Value(2.0)], 3.0, None])
+def test_backward_on_something_not_a_value_is_a_clear_type_error(root: object) -> None:
+    with pytest.raises(TypeError, match=rf"backward: expected a Value .*got {type(root).__name__}"):
+        microgradx.backward(root)  # type: ignore[arg-type]
+
+
+def test_leaky_relu_slope_must_be_a_number() -> None:
+    with pytest.raises(TypeError, match="leaky_relu slope"):
+        Value(1.0).leaky_relu("0.1")  # type: ignore[arg-type]
