@@ -52,8 +52,12 @@ NB01: list[Cell] = [
     code(
         SETUP,
         """
-        from microgradx import Value, zero_grad
-        from microgradx.viz import VIZ_IMPORTS
+        import tempfile
+
+        from IPython.display import SVG, display
+
+        from microgradx import Value, topological_order, zero_grad
+        from microgradx.viz import backward_steps, draw_dot, render_backward_steps
         """,
     ),
     md(r"""
@@ -109,23 +113,31 @@ NB01: list[Cell] = [
     code("""
         x = Value(x0, label="x")
         y = Value(y0, label="y")
-        t = 2 * x + y
+        two_x = 2 * x
+        two_x.label = "2x"
+        t = two_x + y
         t.label = "t"
         z = t**2
         z.label = "z"
-        DRAW_BEFORE_Z
+        before = draw_dot(z)
+        assert before.source.count("grad —") == len(topological_order(z))  # no grads yet
+        before
     """),
     md(r"""
     `z.backward()` walks the graph once from $z$ back to the leaves, applying the chain rule
     at every node. Each node multiplies the gradient arriving from above (the *upstream*
-    gradient) by its own *local* gradient and passes the product to its inputs.
+    gradient) by its own *local* gradient and passes the product to its inputs. In the
+    drawing, the red $\partial$ on each edge is that local gradient, and every `grad` is the
+    product of the $\partial$s along the path from $z$: for $x$, $2t \cdot 2 = 4$.
     """),
     code("""
         z.backward()
         print(f"x.grad = {x.grad}, y.grad = {y.grad}, t.grad = {t.grad}")
         assert abs(x.grad - dz_dx_hand) < 1e-9 and abs(y.grad - dz_dy_hand) < 1e-9
         assert abs(t.grad - dz_dt) < 1e-9
-        DRAW_AFTER_Z
+        after = draw_dot(z)
+        assert "grad —" not in after.source and "grad 4.000" in after.source
+        after
     """),
     md(r"""
     ## A neuron, back-propagated node by node
@@ -178,7 +190,7 @@ NB01: list[Cell] = [
         for name, g in hand.items():
             assert abs(nodes[name].grad - g) < 1e-9, (name, nodes[name].grad, g)
         print("hand-derived gradients equal backward() for all", len(hand), "nodes")
-        DRAW_AFTER_NEURON
+        draw_dot(o_node)
     """),
     md(r"""
     ### Step by step
@@ -188,7 +200,24 @@ NB01: list[Cell] = [
     uses it).
     """),
     code("""
-        STEP_FRAMES
+        steps = list(backward_steps(o_node))
+        for step in steps:
+            local = ", ".join(f"{d:+.3f}" for d in step.local_grads) or "leaf"
+            name = step.node.label
+            print(f"{step.index}: {name:<12} upstream {step.upstream:+.4f}   local ∂ {local}")
+            assert abs(step.upstream - hand[step.node.label]) < 1e-9
+        assert [s.node for s in steps] == list(reversed(topological_order(o_node)))
+    """),
+    md(r"""
+    The same steps as pictures: the highlighted node is the one being processed, its input
+    edges read "local ∂ × upstream = contribution".
+    """),
+    code("""
+        with tempfile.TemporaryDirectory() as frames_dir:
+            frames = render_backward_steps(o_node, frames_dir, "svg")
+            assert len(frames) == len(steps)
+            for frame in frames:
+                display(SVG(filename=str(frame)))
     """),
     md(r"""
     ## Gradients add up
@@ -423,6 +452,194 @@ NB02: list[Cell] = [
 ]
 
 
+# -- 03 neurons and activations -----------------------------------------------------------
+
+NB03: list[Cell] = [
+    md(r"""
+    # 3 · Neurons and activation functions
+
+    A neuron computes $f(w \cdot x + b)$. Without the nonlinearity $f$ a stack of layers
+    collapses into one linear map; with it, a network can bend its decision boundary. During
+    backpropagation every activation contributes its derivative $f'$ as a local gradient, so
+    the shape of $f'$ decides how well gradients flow.
+    """),
+    code(
+        SETUP,
+        """
+        import numpy as np
+
+        from microgradx import MLP, Neuron, Value, losses
+        from microgradx.data import make_moons, make_regression
+        from microgradx.functional import grad
+        from microgradx.viz import plot_activations
+        """,
+    ),
+    md(r"""
+    ## Four activations and their derivatives
+
+    | | $f(x)$ | $f'(x)$ |
+    |---|---|---|
+    | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $\sigma(x)\,(1 - \sigma(x))$ |
+    | tanh | $\dfrac{e^x - e^{-x}}{e^x + e^{-x}}$ | $1 - \tanh^2 x$ |
+    | ReLU | $\max(0, x)$ | $1$ if $x > 0$, else $0$ |
+    | Leaky ReLU | $x$ if $x > 0$, else $\alpha x$ | $1$ if $x > 0$, else $\alpha$ |
+
+    The derivatives are written in terms of the output $f(x)$ where possible: that is how the
+    rule table stores them, since the forward pass already computed $f(x)$. The dashed curves
+    below are the derivatives as `backward()` computes them ($\alpha = 0.1$ is drawn so the
+    leaky slope is visible; the lecture notes and PyTorch use $\alpha = 0.01$).
+    """),
+    code("""
+        plot_activations(("sigmoid", "tanh", "relu", "leaky_relu"))
+    """),
+    md(r"""
+    Check every formula of the table against autodiff on a grid (an even number of points
+    never lands exactly on the kink at 0):
+    """),
+    code("""
+        formulas = {
+            "sigmoid": (lambda v: v.sigmoid(), lambda x, f: f * (1 - f)),
+            "tanh": (lambda v: v.tanh(), lambda x, f: 1 - f**2),
+            "relu": (lambda v: v.relu(), lambda x, f: 1.0 if x > 0 else 0.0),
+            "leaky_relu": (lambda v: v.leaky_relu(0.01), lambda x, f: 1.0 if x > 0 else 0.01),
+        }
+        xs = np.linspace(-4, 4, 80)
+        for name, (activation, derivative) in formulas.items():
+            slope = grad(activation)
+            for x in xs:
+                fx = activation(Value(x)).data
+                assert abs(slope(x) - derivative(x, fx)) < 1e-12, (name, x)
+        sigmoid_slopes = [grad(formulas["sigmoid"][0])(x) for x in xs]
+        print(f"largest sigmoid slope on the grid: {max(sigmoid_slopes):.4f} (at most 1/4)")
+        assert max(sigmoid_slopes) <= 0.25
+    """),
+    md(r"""
+    ## Vanishing gradients
+
+    Backpropagation multiplies one local gradient per layer. $\sigma'(x) \le \tfrac14$ for
+    every $x$, so through $L$ sigmoid layers the gradient shrinks by up to $4^{-L}$: the first
+    layers of a deep sigmoid network hardly learn. $\tanh'(0) = 1$ and $\mathrm{ReLU}' = 1$
+    on its active side, so they pass gradients through.
+
+    Below: the same 6-hidden-layer network (width 8, Xavier initialisation) with each
+    activation, one backward pass of the MSE loss on 32 points, and the mean $|\partial J /
+    \partial \theta|$ per layer.
+    """),
+    code("""
+        X, y = make_moons(32, noise=0.1, seed=0)
+        first_over_last = {}
+        for activation in ("sigmoid", "tanh", "relu"):
+            model = MLP(2, [8] * 6 + [1], activation=activation, init="xavier", seed=0)
+            losses.mse([model(x) for x in X], y.astype(float)).backward()
+            per_layer = [np.mean([abs(p.grad) for p in lay.parameters()]) for lay in model.layers]
+            first_over_last[activation] = per_layer[0] / per_layer[-1]
+            print(f"{activation:>8}: " + "  ".join(f"{g:.1e}" for g in per_layer))
+        print({name: f"{r:.0e}" for name, r in first_over_last.items()}, "(first layer / last)")
+        assert first_over_last["sigmoid"] < 1e-2
+        assert first_over_last["tanh"] > 0.1 and first_over_last["relu"] > 0.1
+    """),
+    md(r"""
+    ## Dead ReLUs
+
+    ReLU has the opposite problem on its other side: if a neuron's pre-activation
+    $w \cdot x + b$ is negative for every training input, its output and its gradient are
+    zero everywhere. No update ever moves it again: the neuron is *dead*. A large negative bias
+    (e.g. after a too-large gradient step) is enough. Leaky ReLU keeps a small slope $\alpha$,
+    so the gradient never vanishes entirely.
+    """),
+    code("""
+        X, _ = make_moons(50, noise=0.1, seed=0)
+        for activation in ("relu", "leaky_relu"):
+            neuron = Neuron(2, activation, rng=0)
+            neuron.b.data = -5.0  # pushed far negative
+            pre = [neuron.b.data + sum(w.data * xi for w, xi in zip(neuron.w, x)) for x in X]
+            assert max(pre) < 0  # inactive on every input
+            losses.mse([neuron(x) for x in X], [1.0] * len(X)).backward()
+            grads = [p.grad for p in neuron.parameters()]
+            print(f"{activation:>10}: gradients {np.round(grads, 5)}")
+            if activation == "relu":
+                assert all(g == 0.0 for g in grads)  # dead: nothing can revive it
+            else:
+                assert all(g != 0.0 for g in grads)  # still learning, slowly
+    """),
+    md(r"""
+    ## A 2-layer ReLU network, back-propagated by hand
+
+    The network of the lecture notes, for one sample $x = (x_1, \dots, x_n)$:
+
+    $$n_m = \sum_n w^1_{nm} x_n + b^1_m, \qquad h_m = \mathrm{ReLU}(n_m), \qquad
+    y = \sum_m w^2_m h_m + b^2, \qquad J = \frac1N \sum_{i=1}^N (y_i - t_i)^2 .$$
+
+    The weights $w^1$ reach the loss only indirectly, so the chain rule runs through every
+    stage:
+
+    $$\frac{\partial J}{\partial w^1_{nm}}
+    = \frac{\partial J}{\partial y}\cdot\frac{\partial y}{\partial h_m}
+    \cdot\frac{\partial h_m}{\partial n_m}\cdot\frac{\partial n_m}{\partial w^1_{nm}}
+    = \frac1N \sum_{i=1}^N 2(y_i - t_i)\cdot w^2_m \cdot \mathrm{ReLU}'(n_{im}) \cdot x_{in}.$$
+
+    All parameters of hidden unit $m$ share the first three factors, so compute that common
+    part once: $\delta_{im} = \partial J / \partial n_{im}$. Then
+    $\partial J/\partial w^1_{nm} = \sum_i \delta_{im} x_{in}$ and
+    $\partial J/\partial b^1_m = \sum_i \delta_{im}$; for the output layer
+    $\partial J/\partial w^2_m = \sum_i \frac{2}{N}(y_i - t_i)\, h_{im}$. This reuse of
+    shared factors, organised node by node, *is* backpropagation.
+    """),
+    code("""
+        X, t = make_regression(6, n_features=2, noise=0.1, seed=3)
+        model = MLP(2, [3, 1], activation="relu", seed=2)  # 2 inputs, 3 hidden ReLUs, 1 output
+        params = dict(model.named_parameters())
+        W1 = np.array([[params[f"L1.N{m}.w{n}"].data for n in range(2)] for m in (1, 2, 3)])
+        b1 = np.array([params[f"L1.N{m}.b"].data for m in (1, 2, 3)])
+        w2 = np.array([params[f"L2.N1.w{m}"].data for m in range(3)])
+        b2 = params["L2.N1.b"].data
+
+        # forward pass, whole batch at once: row i is sample i
+        N = len(X)
+        n1 = X @ W1.T + b1  # (N, 3) pre-activations
+        h = np.maximum(n1, 0)  # ReLU
+        y = h @ w2 + b2  # (N,) identity output
+        J = np.mean((y - t) ** 2)
+
+        # backward pass by hand
+        dJ_dy = 2 * (y - t) / N
+        hand = {"L2.N1.b": dJ_dy.sum()}
+        for m in range(3):
+            hand[f"L2.N1.w{m}"] = dJ_dy @ h[:, m]
+        delta = dJ_dy[:, None] * w2[None, :] * (n1 > 0)  # ∂J/∂n_im, the shared part
+        for m in range(3):
+            hand[f"L1.N{m + 1}.b"] = delta[:, m].sum()
+            for n in range(2):
+                hand[f"L1.N{m + 1}.w{n}"] = delta[:, m] @ X[:, n]
+        print("ReLU'(n) per sample and hidden unit:\\n", (n1 > 0).astype(int))
+        assert 0 < (n1 > 0).mean() < 1  # some units off for some samples: ReLU' matters
+    """),
+    md(r"""
+    Now let autodiff do it, and compare number by number:
+    """),
+    code("""
+        loss = losses.mse([model(x) for x in X], t)
+        model.zero_grad()
+        loss.backward()
+        assert abs(loss.data - J) < 1e-12
+        print(f"{'parameter':<10} {'by hand':>12} {'backward()':>12}")
+        for name, p in model.named_parameters():
+            print(f"{name:<10} {hand[name]:>12.6f} {p.grad:>12.6f}")
+            assert abs(p.grad - hand[name]) < 1e-9, name
+        assert len(hand) == model.num_parameters()
+    """),
+    md(r"""
+    ## Takeaways
+
+    - Each activation enters backprop only through its local derivative $f'$.
+    - Sigmoid's $f' \le \tfrac14$ makes gradients vanish with depth; ReLU passes them
+      unchanged when active but dies when never active; Leaky ReLU keeps a small slope.
+    - The hand-derived equations for a 2-layer ReLU network are exactly what `backward()`
+      computes: the shared factor $\delta$ is the gradient stored at a hidden node.
+    """),
+]
+
+
 # -- 05 beyond first order ----------------------------------------------------------------
 
 NB05: list[Cell] = [
@@ -587,7 +804,9 @@ NB05: list[Cell] = [
 ]
 
 NOTEBOOKS: dict[str, list[Cell]] = {
+    "01_chain_rule_and_backprop": NB01,
     "02_numerical_differentiation": NB02,
+    "03_neurons_and_activations": NB03,
     "05_beyond_first_order": NB05,
 }
 
