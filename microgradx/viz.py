@@ -280,9 +280,12 @@ def _fields(*fields: str, rankdir: str) -> str:
     return f"{{ {body} }}" if rankdir in ("LR", "RL") else body
 
 
-def _caption_html(notes: Sequence[str], roles: Iterable[str], show_local_grad: bool) -> str:
-    """The graph's caption: notes in red, then a one-row legend of the colours used."""
-    rows = [
+def _caption_html(
+    title: str | None, notes: Sequence[str], roles: Iterable[str], show_local_grad: bool
+) -> str:
+    """The graph's caption: title, notes in red, then a one-row legend of the colours used."""
+    rows = [f'<TR><TD ALIGN="LEFT"><B>{html.escape(title)}</B></TD></TR>'] if title else []
+    rows += [
         f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_DERIV_COLOR}">{html.escape(n)}</FONT></TD></TR>'
         for n in notes
     ]
@@ -319,6 +322,7 @@ def _draw(
     params: set[Value] | None,
     grad_of: GradOf,
     notes: Sequence[str],
+    title: str | None = None,
     highlight: Value | None = None,
     highlight_edges: Mapping[int, str] | None = None,
 ) -> graphviz.Digraph:
@@ -441,9 +445,11 @@ def _draw(
             dot.edge(more, target, style="dashed", color="#94a3b8")
     if legend and colors:
         roles = sorted(roles_seen, key=list(_ROLE_STYLES).index)
-        dot.attr(label=_caption_html(notes, roles, show_local_grad), labelloc="t", labeljust="l")
-    elif notes:
-        dot.attr(label="\n".join(notes), labelloc="t", labeljust="l", fontcolor=_DERIV_COLOR)
+        caption = _caption_html(title, notes, roles, show_local_grad)
+        dot.attr(label=caption, labelloc="t", labeljust="l")
+    elif title or notes:
+        text = "\n".join([*([title] if title else []), *notes])
+        dot.attr(label=graphviz.nohtml(text), labelloc="t", labeljust="l")
     return dot
 
 
@@ -497,7 +503,7 @@ def draw_dot(
     """
     plan = _plan(root, max_nodes)
     computed = root.grad != 0  # backward() seeds the root with 1; zero means not run yet
-    notes = [title] if title else []
+    notes = []
     if show_grad and not computed:
         notes.append(f"grads not computed yet: call {root.label or 'root'}.backward() first")
     notes.extend(_size_notes(plan))
@@ -511,6 +517,7 @@ def draw_dot(
         params=set(params) if params is not None else None,
         grad_of=(lambda v: _grad_float(v.grad)) if computed else (lambda v: None),
         notes=notes,
+        title=title,
     )
 
 
@@ -699,10 +706,11 @@ def render_backward_steps(
             show_grad=True,
             show_local_grad=True,
             colors=True,
-            legend=False,
+            legend=True,
             params=param_set,
             grad_of=grads.get,
-            notes=[f"backward step {step.index + 1}/{total} · {what}"],
+            notes=[what],
+            title=f"backward step {step.index + 1} of {total}",
             highlight=step.node,
             highlight_edges=edges,
         )
