@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal
 
 from .engine import Value
@@ -106,7 +106,7 @@ _DIFFERENCES: dict[str, Difference] = {
 
 
 def numerical_gradient(
-    f: Callable[..., Any], xs: Sequence[float], h: float = 1e-5, method: Method = "central"
+    f: Callable[..., Any], xs: Collection[float], h: float = 1e-5, method: Method = "central"
 ) -> list[float]:
     """Approximate the gradient of ``f(*xs)`` by one finite difference per variable.
 
@@ -167,7 +167,7 @@ def fd_errors(
 
 def gradcheck(
     f: Callable[..., Value],
-    inputs: Sequence[float],
+    inputs: Collection[float],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -192,7 +192,7 @@ def gradcheck(
 
 def gradgradcheck(
     f: Callable[..., Value],
-    inputs: Sequence[float],
+    inputs: Collection[float],
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
