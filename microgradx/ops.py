@@ -6,8 +6,12 @@ returns the contribution to each input's gradient: ``g * ∂out/∂input`` — t
 "local gradient × upstream gradient". Unary rules return one value, binary rules a pair.
 
 Rules are *polymorphic*: they use only arithmetic operators and the helper functions below,
-so the same rule runs on plain floats (the fast backward pass) and on ``Value`` objects
-(``backward(create_graph=True)``, which records the backward pass for higher derivatives).
+so the same rule runs on plain floats (the fast backward pass), on ``Value`` objects
+(``backward(create_graph=True)``, which records the backward pass for higher derivatives) and
+on numpy arrays holding one entry per sample (the batched replay of ``compile.trace``).
+A rule that depends on the *value* of an input (relu, abs, leaky_relu, pow) branches only
+through the helpers below, which choose elementwise with ``numpy.where`` for arrays, so every
+sample takes its own branch. Each op may also carry a ``batched`` forward for arrays.
 This module imports nothing from the engine, so the table can be audited on one screen.
 """
 
@@ -18,7 +22,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-Num = Any  # a float on the fast path, a Value when recording the backward pass
+import numpy as np
+
+Num = Any  # a float on the fast path, a Value when recording, an ndarray of samples in replay
 
 
 class Op(NamedTuple):
@@ -29,45 +35,68 @@ class Op(NamedTuple):
     forward: Callable[..., float]
     vjp: Callable[..., Any]
     symbol: str  # how graph drawings label the op node
+    # The forward on numpy arrays of samples (compile.trace's replay); None when ``forward``
+    # already works elementwise on arrays. Domain errors surface as numpy FloatingPointError.
+    batched: Callable[..., Any] | None = None
 
 
 # ---------------------------------------------------------------------------
-# Polymorphic helpers: floats go to ``math``, Values to their own methods.
-# They let one rule serve both backward passes.
+# Polymorphic helpers: floats go to ``math``, Values to their own methods, arrays of samples
+# (replay) to numpy. They let one rule serve every backward pass. The helpers that branch on
+# a value are the only places where rules look at data; for arrays they branch per sample.
 
 
 def _exp(x: Num) -> Num:
-    return math.exp(x) if isinstance(x, float) else x.exp()
+    if isinstance(x, float):
+        return math.exp(x)
+    return np.exp(x) if isinstance(x, np.ndarray) else x.exp()
 
 
 def _log(x: Num) -> Num:
-    return math.log(x) if isinstance(x, float) else x.log()
+    if isinstance(x, float):
+        return math.log(x)
+    return np.log(x) if isinstance(x, np.ndarray) else x.log()
 
 
 def _sin(x: Num) -> Num:
-    return math.sin(x) if isinstance(x, float) else x.sin()
+    if isinstance(x, float):
+        return math.sin(x)
+    return np.sin(x) if isinstance(x, np.ndarray) else x.sin()
 
 
 def _cos(x: Num) -> Num:
-    return math.cos(x) if isinstance(x, float) else x.cos()
+    if isinstance(x, float):
+        return math.cos(x)
+    return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
 
 
 def _sigmoid(x: Num) -> Num:
-    return sigmoid_forward(x) if isinstance(x, float) else x.sigmoid()
+    if isinstance(x, float):
+        return sigmoid_forward(x)
+    return sigmoid_batched(x) if isinstance(x, np.ndarray) else x.sigmoid()
 
 
-def _step(x: Num) -> float:
-    """Heaviside step of the *value* of x: derivative of relu, a constant (no gradient)."""
-    return 1.0 if x > 0 else 0.0
+def _step(x: Num, below: float = 0.0) -> Num:
+    """1 where the *value* of x is > 0, else ``below``: the derivative of relu (below = 0)
+    and of leaky_relu (below = slope). A constant: no gradient flows through the choice."""
+    if isinstance(x, np.ndarray):
+        return np.where(x > 0, 1.0, below)
+    return 1.0 if x > 0 else below
 
 
-def _sign(x: Num) -> float:
+def _sign(x: Num) -> Num:
     """Sign of the value of x: derivative of abs (0 at 0, as PyTorch)."""
+    if isinstance(x, np.ndarray):
+        return np.sign(x)
     return 1.0 if x > 0 else (-1.0 if x < 0 else 0.0)
 
 
 def _log_or_nan(x: Num) -> Num:
     """ln(x) for x > 0; 0 at x = 0 and NaN for x < 0, so d(a**b)/db matches PyTorch there."""
+    if isinstance(x, np.ndarray):
+        positive = x > 0
+        logs = np.log(np.where(positive, x, 1.0))  # log only where defined: no warnings
+        return np.where(positive, logs, np.where(x < 0, math.nan, 0.0))
     if x > 0:
         return _log(x)
     if x < 0:  # a**b is not real for nearby non-integer b: undefined
@@ -77,6 +106,9 @@ def _log_or_nan(x: Num) -> Num:
 
 def _pow_base_grad(g: Num, a: Num, b: Num) -> Num:
     """g·b·a^(b−1); at a = b = 0 it is 0 (as PyTorch) instead of evaluating 0 ** −1."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        both_zero = (a == 0) & (b == 0)
+        return np.where(both_zero, 0.0, g * b * np.where(both_zero, 1.0, a) ** (b - 1.0))
     if _sign(a) == 0.0 and _sign(b) == 0.0:
         return g * 0.0
     return g * b * a ** (b - 1.0)
@@ -169,32 +201,67 @@ def softplus_forward(a: float) -> float:
     return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
+# The same forwards on numpy arrays of samples, for the batched replay (compile.py). They
+# compute the same formulas as the float versions above, branch per sample with np.where,
+# and leave domain errors to numpy (the replay runs them under np.errstate(... "raise")).
+
+
+def sigmoid_batched(a: np.ndarray) -> np.ndarray:
+    e = np.exp(-np.abs(a))  # both branches of sigmoid_forward, exp of a non-positive number
+    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def relu_batched(a: np.ndarray) -> np.ndarray:
+    return np.where(a > 0.0, a, 0.0)
+
+
+def softplus_batched(a: np.ndarray) -> np.ndarray:
+    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
+
+
 # ---------------------------------------------------------------------------
 # The table. One entry per primitive: name, arity, forward, VJP rule, drawing symbol.
 # In every rule: g = upstream gradient, out = this op's output, a/b = its inputs.
 
+# The last argument, where present, is the batched forward on sample arrays (see Op).
+
 ADD = Op("add", 2, add_forward, lambda g, out, a, b: (g, g), "+")
 SUB = Op("sub", 2, sub_forward, lambda g, out, a, b: (g, -g), "−")
 MUL = Op("mul", 2, mul_forward, lambda g, out, a, b: (g * b, g * a), "×")
-DIV = Op("div", 2, div_forward, lambda g, out, a, b: (g / b, -g * out / b), "÷")
+DIV = Op("div", 2, div_forward, lambda g, out, a, b: (g / b, -g * out / b), "÷", np.divide)
 POW = Op(
     "pow",
     2,
     pow_forward,
     lambda g, out, a, b: (_pow_base_grad(g, a, b), g * out * _log_or_nan(a)),
     "**",
+    np.power,
 )
 NEG = Op("neg", 1, neg_forward, lambda g, out, a: -g, "−")
 ABS = Op("abs", 1, abs_forward, lambda g, out, a: g * _sign(a), "abs")
-EXP = Op("exp", 1, exp_forward, lambda g, out, a: g * out, "exp")
-LOG = Op("log", 1, log_forward, lambda g, out, a: g / a, "log")
-SQRT = Op("sqrt", 1, sqrt_forward, lambda g, out, a: g * 0.5 / out, "sqrt")
-TANH = Op("tanh", 1, tanh_forward, lambda g, out, a: g * (1.0 - out * out), "tanh")
-SIGMOID = Op("sigmoid", 1, sigmoid_forward, lambda g, out, a: g * out * (1.0 - out), "σ")
-RELU = Op("relu", 1, relu_forward, lambda g, out, a: g * _step(a), "relu")
-SOFTPLUS = Op("softplus", 1, softplus_forward, lambda g, out, a: g * _sigmoid(a), "softplus")
-SIN = Op("sin", 1, math.sin, lambda g, out, a: g * _cos(a), "sin")
-COS = Op("cos", 1, math.cos, lambda g, out, a: -g * _sin(a), "cos")
+EXP = Op("exp", 1, exp_forward, lambda g, out, a: g * out, "exp", np.exp)
+LOG = Op("log", 1, log_forward, lambda g, out, a: g / a, "log", np.log)
+SQRT = Op("sqrt", 1, sqrt_forward, lambda g, out, a: g * 0.5 / out, "sqrt", np.sqrt)
+TANH = Op("tanh", 1, tanh_forward, lambda g, out, a: g * (1.0 - out * out), "tanh", np.tanh)
+SIGMOID = Op(
+    "sigmoid",
+    1,
+    sigmoid_forward,
+    lambda g, out, a: g * out * (1.0 - out),
+    "σ",
+    sigmoid_batched,
+)
+RELU = Op("relu", 1, relu_forward, lambda g, out, a: g * _step(a), "relu", relu_batched)
+SOFTPLUS = Op(
+    "softplus",
+    1,
+    softplus_forward,
+    lambda g, out, a: g * _sigmoid(a),
+    "softplus",
+    softplus_batched,
+)
+SIN = Op("sin", 1, math.sin, lambda g, out, a: g * _cos(a), "sin", np.sin)
+COS = Op("cos", 1, math.cos, lambda g, out, a: -g * _sin(a), "cos", np.cos)
 
 
 @lru_cache(maxsize=256)
@@ -204,9 +271,13 @@ def power(k: float) -> Op:
     def forward(a: float) -> float:
         return pow_forward(a, k)
 
+    def batched(a: np.ndarray) -> np.ndarray:
+        return np.power(a, k)
+
     if k == 0.0:  # d/dx x**0 = 0 everywhere; avoids 0 ** -1 when differentiating again
-        return Op("pow0", 1, forward, lambda g, out, a: g * 0.0, "**0")
-    return Op(f"pow{k:g}", 1, forward, lambda g, out, a: g * k * a ** (k - 1.0), f"**{k:g}")
+        return Op("pow0", 1, forward, lambda g, out, a: g * 0.0, "**0", batched)
+    vjp = lambda g, out, a: g * k * a ** (k - 1.0)  # noqa: E731 (one line, like the table)
+    return Op(f"pow{k:g}", 1, forward, vjp, f"**{k:g}", batched)
 
 
 @lru_cache(maxsize=64)
@@ -216,7 +287,11 @@ def leaky_relu(slope: float) -> Op:
     def forward(a: float) -> float:
         return a if a > 0.0 else slope * a
 
-    return Op("leaky_relu", 1, forward, lambda g, out, a: g if a > 0 else g * slope, "leaky_relu")
+    def batched(a: np.ndarray) -> np.ndarray:
+        return np.where(a > 0.0, a, slope * a)
+
+    vjp = lambda g, out, a: g * _step(a, slope)  # noqa: E731 (one line, like the table)
+    return Op("leaky_relu", 1, forward, vjp, "leaky_relu", batched)
 
 
 # Every fixed primitive by name; ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones.
