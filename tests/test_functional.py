@@ -1,0 +1,215 @@
+"""grad, value_and_grad, jacobian and hessian as functions of floats."""
+
+from __future__ import annotations
+
+import doctest
+import math
+
+import numpy as np
+import pytest
+
+from microgradx import (
+    Value,
+    functional,
+    grad,
+    hessian,
+    jacobian,
+    no_grad,
+    numerical_gradient,
+    value_and_grad,
+)
+
+
+def f3(x: Value, y: Value, z: Value) -> Value:
+    """x²y + y·z³ + sin(xz): every second partial derivative is non-zero."""
+    return x * x * y + y * z**3 + (x * z).sin()
+
+
+def f3_gradient(x: float, y: float, z: float) -> list[float]:
+    c = math.cos(x * z)
+    return [2 * x * y + z * c, x * x + z**3, 3 * y * z * z + x * c]
+
+
+def f3_hessian(x: float, y: float, z: float) -> list[list[float]]:
+    s, c = math.sin(x * z), math.cos(x * z)
+    return [
+        [2 * y - z * z * s, 2 * x, c - x * z * s],
+        [2 * x, 0.0, 3 * z * z],
+        [c - x * z * s, 3 * z * z, 6 * y * z - x * x * s],
+    ]
+
+
+POINTS = [(0.5, -1.2, 2.0), (1.0, 2.0, -0.3), (-0.7, 0.1, 1.1)]
+
+
+def test_docstring_examples_run() -> None:
+    result = doctest.testmod(functional)
+    assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_grad_of_each_argument_matches_analytic(point: tuple[float, float, float]) -> None:
+    expected = f3_gradient(*point)
+    for i in range(3):
+        assert grad(f3, argnum=i)(*point) == pytest.approx(expected[i], rel=1e-14)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_grad_with_tuple_argnum_returns_a_tuple(point: tuple[float, float, float]) -> None:
+    got = grad(f3, argnum=(0, 1, 2))(*point)
+    assert isinstance(got, tuple)
+    assert list(got) == pytest.approx(f3_gradient(*point), rel=1e-14)
+    assert grad(f3, argnum=(2, 0))(*point) == (got[2], got[0])
+
+
+def test_grad_accepts_a_negative_argnum() -> None:
+    assert grad(f3, argnum=-1)(*POINTS[0]) == grad(f3, argnum=2)(*POINTS[0])
+
+
+def test_grad_returns_floats_and_defaults_to_the_first_argument() -> None:
+    g = grad(lambda x, y: x * y)(3, 4)
+    assert type(g) is float and g == 4.0
+
+
+def test_grad_agrees_with_central_differences() -> None:
+    point = [0.3, -0.8, 1.7]
+    numeric = numerical_gradient(lambda *xs: f3(*(Value(x) for x in xs)), point, h=1e-6)
+    assert list(grad(f3, argnum=(0, 1, 2))(*point)) == pytest.approx(numeric, rel=1e-8)
+
+
+def test_value_and_grad_returns_the_value_and_the_gradient() -> None:
+    point = POINTS[1]
+    value, gradient = value_and_grad(f3, argnum=(0, 1, 2))(*point)
+    assert value == f3(*(Value(p) for p in point)).data
+    assert list(gradient) == pytest.approx(f3_gradient(*point), rel=1e-14)
+
+
+def test_grad_of_a_function_ignoring_an_argument_is_zero() -> None:
+    assert grad(lambda x, y: x * 2, argnum=1)(1.0, 5.0) == 0.0
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_hessian_of_three_variable_function_matches_analytic(
+    point: tuple[float, float, float],
+) -> None:
+    got = hessian(f3)(*point)
+    expected = f3_hessian(*point)
+    assert len(got) == 3 and all(len(row) == 3 for row in got)
+    for got_row, expected_row in zip(got, expected, strict=True):
+        assert got_row == pytest.approx(expected_row, rel=1e-13, abs=1e-14)
+
+
+def test_hessian_is_symmetric_and_matches_differences_of_the_gradient() -> None:
+    point = [0.4, 1.3, -0.6]
+    h = hessian(f3)(*point)
+    assert np.allclose(h, np.transpose(h), rtol=1e-14, atol=0)
+    for j in range(3):
+        column = numerical_gradient(lambda *xs, j=j: f3_gradient(*xs)[j], point, h=1e-6)
+        assert [h[j][k] for k in range(3)] == pytest.approx(column, rel=1e-7, abs=1e-8)
+
+
+def test_hessian_of_a_quadratic_is_its_constant_matrix() -> None:
+    # f = ½ xᵀAx with A = [[2, 1], [1, 3]]: the Hessian is A everywhere (Newton's method's model)
+    def f(x: Value, y: Value) -> Value:
+        return 0.5 * (2 * x * x + 2 * x * y + 3 * y * y)
+
+    for point in [(0.0, 0.0), (1.5, -2.0)]:
+        assert hessian(f)(*point) == [[2.0, 1.0], [1.0, 3.0]]
+
+
+def test_jacobian_of_a_vector_function_matches_analytic() -> None:
+    def f(x: Value, y: Value) -> list[Value]:
+        return [x * y, x.sin() + y, (x / y).exp()]
+
+    x, y = 0.8, -1.5
+    e = math.exp(x / y)
+    expected = [[y, x], [math.cos(x), 1.0], [e / y, -e * x / y**2]]
+    got = jacobian(f)(x, y)
+    for got_row, expected_row in zip(got, expected, strict=True):
+        assert got_row == pytest.approx(expected_row, rel=1e-14)
+
+
+def test_jacobian_of_a_scalar_function_is_its_gradient() -> None:
+    point = POINTS[2]
+    assert jacobian(f3)(*point) == list(grad(f3, argnum=(0, 1, 2))(*point))
+
+
+def test_transforms_nest_for_higher_derivatives() -> None:
+    x = 0.9
+    assert grad(grad(lambda v: v**3))(x) == pytest.approx(6 * x, rel=1e-14)
+    assert grad(grad(grad(Value.sin)))(x) == pytest.approx(-math.cos(x), rel=1e-14)
+    assert grad(grad(lambda v: v * v))(x) == 2.0
+
+
+def test_transforms_leave_closed_over_values_untouched() -> None:
+    w = Value(3.0)
+    w.grad = 7.0  # e.g. a parameter's gradient from the training step in progress
+
+    def f(x: Value) -> Value:
+        return w * x * x
+
+    assert grad(f)(2.0) == 12.0
+    assert hessian(f)(2.0) == [[6.0]]
+    assert w.grad == 7.0
+
+
+def test_transforms_work_inside_no_grad() -> None:
+    with no_grad():
+        assert grad(lambda x: x * x)(3.0) == 6.0
+        assert hessian(lambda x: x**3)(2.0) == [[12.0]]
+
+
+def test_grad_with_value_arguments_returns_recorded_values() -> None:
+    x = Value(1.5)
+    g = grad(lambda v: v**3)(x)
+    assert isinstance(g, Value) and g.data == pytest.approx(3 * 1.5**2)
+    g.backward()
+    assert x.grad == pytest.approx(6 * 1.5)
+
+
+# -- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("transform", [grad, value_and_grad, jacobian, hessian])
+def test_transforms_reject_non_callables(transform) -> None:
+    with pytest.raises(TypeError, match=r"expected a function, got int 3"):
+        transform(3)
+
+
+@pytest.mark.parametrize(
+    ("transform", "name"),
+    [(grad, "grad"), (value_and_grad, "grad"), (jacobian, "jacobian"), (hessian, "grad")],
+)
+def test_transforms_reject_a_function_returning_a_float(transform, name: str) -> None:
+    with pytest.raises(TypeError, match=rf"{name}: the function must return a Value .*got float"):
+        transform(lambda x: 2.0 * x.data)(1.0)
+
+
+def test_jacobian_rejects_a_list_with_a_non_value() -> None:
+    with pytest.raises(TypeError, match=r"jacobian: the function must return a Value .*got int 3"):
+        jacobian(lambda x: [x, 3])(1.0)
+
+
+def test_grad_rejects_bad_argnums() -> None:
+    with pytest.raises(ValueError, match=r"grad: argnum 2 is out of range .* 2 argument"):
+        grad(lambda x, y: x * y, argnum=2)(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"argnum must be an int or a non-empty tuple .*'x'"):
+        grad(lambda x: x, argnum="x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"argnum must be .*\(\)"):
+        grad(lambda x: x, argnum=())
+
+
+def test_grad_rejects_non_numeric_arguments_naming_them() -> None:
+    with pytest.raises(TypeError, match=r"grad: argument 1 must be a real number, got str '2'"):
+        grad(lambda x, y: x * y)(1.0, "2")
+    with pytest.raises(TypeError, match=r"got list .*pass scalars positionally"):
+        grad(lambda x: x)([1.0, 2.0])
+    with pytest.raises(ValueError, match="not finite"):
+        grad(lambda x: x)(math.nan)
+
+
+def test_jacobian_and_hessian_need_an_argument() -> None:
+    with pytest.raises(ValueError, match=r"jacobian: .*at least one argument"):
+        jacobian(lambda: Value(1.0))()
+    with pytest.raises(ValueError, match=r"hessian: .*at least one argument"):
+        hessian(lambda: Value(1.0))()
