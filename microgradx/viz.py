@@ -117,18 +117,16 @@ def _graph_order(root: Value) -> list[Value]:
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value to draw, got {type(root).__name__}")
     order: list[Value] = []
-    visited: set[Value] = {root}
+    visited: set[Value] = set()
     stack: list[tuple[Value, bool]] = [(root, False)]
     while stack:  # iterative post-order: a 10⁶-deep chain needs no recursion
         node, expanded = stack.pop()
         if expanded:
             order.append(node)
-            continue
-        stack.append((node, True))
-        for p in reversed(node.parents):
-            if p not in visited:
-                visited.add(p)
-                stack.append((p, False))
+        elif node not in visited:  # marked when expanded, so a node follows all its parents
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
     return order
 
 
@@ -155,8 +153,9 @@ def _group_of_labels(order: list[Value], index: dict[Value, int], root: Value) -
 
     Unlabelled nodes join a group when they consume one of its labelled leaves directly
     (``w0 * x0``) or when every input already belongs to that group (the sum inside a
-    neuron, its activation). Anything mixing groups or constants stays on its own, and so
-    does the root: the loss must always be visible.
+    neuron, its activation); unlabelled constants join the one group that reads them.
+    Anything mixing groups stays on its own, and so does the root: the loss must always be
+    visible.
     """
     group: list[str | None] = [None] * len(order)
     for i, v in enumerate(order):  # parents come first, so their groups are known
@@ -180,6 +179,18 @@ def _group_of_labels(order: list[Value], index: dict[Value, int], root: Value) -
             group[i] = from_param
         elif parent_groups[0] is not None and all(g == parent_groups[0] for g in parent_groups):
             group[i] = parent_groups[0]
+    # An unlabelled constant read by one group only (a neuron's copy of an input) joins it.
+    sole_reader: dict[int, str | None] = {}
+    for i, v in enumerate(order):
+        for p in v.parents:
+            j = index[p]
+            if p._fn is None and not p.label and p is not root:
+                seen = sole_reader.setdefault(j, group[i])
+                if seen != group[i]:
+                    sole_reader[j] = None
+    for j, g in sole_reader.items():
+        if g is not None:
+            group[j] = g
     return group
 
 
@@ -896,7 +907,8 @@ def plot_history(history: Any) -> Figure:
     panels = [("loss", history.train_loss, getattr(history, "val_loss", []))]
     train_acc = getattr(history, "train_accuracy", []) or []
     val_acc = getattr(history, "val_accuracy", []) or []
-    if train_acc or val_acc:
+    # Regression runs record accuracy as NaN: an empty panel would only confuse.
+    if any(math.isfinite(a) for a in [*train_acc, *val_acc]):
         panels.append(("accuracy", train_acc, val_acc))
     fig = _new_figure(1, len(panels), size=(5.2 * len(panels), 3.8))
     for ax, (what, train, val) in zip(fig.axes, panels, strict=True):

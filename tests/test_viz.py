@@ -1,0 +1,351 @@
+"""Tests for microgradx.viz: DOT content, determinism, size limits, rendering, frames, plots."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from microgradx import Value, viz
+from microgradx.viz import (
+    GraphvizNotFoundError,
+    backward_steps,
+    draw_dot,
+    plot_activation,
+    plot_activations,
+    plot_decision_boundary,
+    plot_fd_error,
+    plot_history,
+    render_backward_steps,
+    render_graph,
+    save_figure,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz `dot` is not installed (apt-get install graphviz)"
+)
+
+
+def neuron() -> tuple[Value, Value, Value, Value]:
+    """The issue's tanh neuron o = tanh(x·w + b) with x=2, w=−3, b=6.8814."""
+    x = Value(2.0, label="x")
+    w = Value(-3.0, label="w")
+    b = Value(6.8814, label="b")
+    n = x * w + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o, x, w, b
+
+
+def chain(length: int) -> Value:
+    """A deep chain of 4·length + 1 unlabelled nodes: no label prefix to collapse by."""
+    v = Value(0.5, label="start")
+    for _ in range(length):
+        v = v * 1.0 + 0.0
+    return v
+
+
+def labelled_network(neurons: int, inputs: int) -> Value:
+    """One layer of labelled neurons summed into a loss, like nn.MLP builds."""
+    xs = [float(i) / inputs for i in range(inputs)]
+    outs = []
+    for j in range(1, neurons + 1):
+        act = Value(0.0, label=f"L1.N{j}.b")
+        for i, xi in enumerate(xs):
+            act = act + Value(0.1 * i - 0.2, label=f"L1.N{j}.w{i}") * xi
+        outs.append(act.tanh())
+    loss = sum(outs, Value(0.0))
+    loss.label = "loss"
+    return loss
+
+
+def drawn_value_nodes(source: str) -> int:
+    return len(re.findall(r"^\s*[ng]\d+ \[", source, flags=re.MULTILINE))
+
+
+def test_dot_has_records_op_nodes_and_local_derivatives_for_the_neuron():
+    o, *_ = neuron()
+    o.backward()
+    src = draw_dot(o).source
+    assert "{ x | data 2.000 | grad −1.500 }" in src
+    assert "{ w | data −3.000 | grad 1.000 }" in src
+    assert "{ b | data 6.881 | grad 0.5000 }" in src
+    assert "{ n | data 0.8814 | grad 0.5000 }" in src
+    assert "{ o | data 0.7071 | grad 1.000 }" in src
+    for symbol in ('label="×"', 'label="+"', "label=tanh"):
+        assert symbol in src
+    # x and w enter the × node (n0, n1 → o2) with ∂(x·w)/∂x = w and ∂(x·w)/∂w = x
+    assert 'n0 -> o2 [label="∂=−3.000"' in src
+    assert 'n1 -> o2 [label="∂=2.000"' in src
+    assert src.count('label="∂=1.000"') == 2  # both inputs of +
+    assert 'label="∂=0.5000"' in src  # 1 − tanh²
+
+
+def test_local_derivative_labels_can_be_turned_off():
+    o, *_ = neuron()
+    o.backward()
+    assert "∂=" not in draw_dot(o, show_local_grad=False).source
+
+
+def test_same_graph_gives_byte_identical_dot():
+    first, *_ = neuron()
+    second, *_ = neuron()
+    first.backward()
+    second.backward()
+    assert draw_dot(first).source == draw_dot(second).source
+    assert draw_dot(first).source == draw_dot(first).source
+
+
+def test_picture_says_grads_are_not_computed_before_backward():
+    o, *_ = neuron()
+    before = draw_dot(o).source
+    assert "grads not computed yet" in before
+    assert "grad —" in before and "grad 0.000" not in before
+    o.backward()
+    assert "grads not computed yet" not in draw_dot(o).source
+
+
+def test_drawing_leaves_every_grad_untouched():
+    o, x, w, b = neuron()
+    o.backward()
+    n = o.parents[0]
+    grads = [v.grad for v in (o, n, x, w, b)]
+    draw_dot(o)
+    list(backward_steps(o))
+    assert [v.grad for v in (o, n, x, w, b)] == grads
+
+
+def test_roles_are_coloured_and_explained_in_a_legend():
+    o, _x, w, b = neuron()
+    o.backward()
+    src = draw_dot(o, params=[w, b]).source
+    styles = viz._ROLE_STYLES
+    assert src.count(styles["parameter"].fill) == 3  # w, b and the legend swatch
+    assert src.count(styles["input"].fill) == 2  # x and its swatch
+    assert styles["root"].fill in src
+    assert "root (output / loss)" in src
+    plain = draw_dot(o, colors=False).source
+    assert "fillcolor" not in plain and "legend" not in plain.lower()
+
+
+def test_record_labels_escape_special_characters():
+    v = Value(1.0, label='a{b}|c<d>"e\\')
+    src = draw_dot(v * 2.0).source
+    assert r"a\{b\}\|c\<d\>\"e\\" in src
+
+
+def test_undefined_local_derivative_is_drawn_as_nan_not_an_error():
+    z = Value(0.0, label="z")
+    src = draw_dot(z.sqrt()).source  # d sqrt(z)/dz = 1/(2·sqrt(0)) does not exist
+    assert "∂=nan" in src
+
+
+def test_large_labelled_graph_collapses_by_label_prefix():
+    loss = labelled_network(neurons=12, inputs=10)
+    src = draw_dot(loss, max_nodes=50).source
+    for j in range(1, 13):
+        assert f"L1.N{j} ⋯" in src
+    assert "collapsed into 12 groups by label prefix" in src
+    assert "L1.N1.w0" not in src  # parameters live inside their neuron's box
+    assert drawn_value_nodes(src) <= 50
+
+
+def test_graph_too_large_even_collapsed_is_cut_with_a_note():
+    root = chain(1_500)  # 6,001 nodes, nothing to collapse
+    src = draw_dot(root, max_nodes=100).source
+    assert drawn_value_nodes(src) == 100
+    assert "5,901 more nodes not drawn" in src
+    assert "5,901 of 6,001 nodes left out" in src
+
+
+def test_fifty_thousand_node_graph_is_drawn_bounded_by_max_nodes():
+    root = chain(12_500)  # 50,001 nodes
+    src = draw_dot(root, max_nodes=300).source
+    assert drawn_value_nodes(src) == 300
+    assert "49,701 of 50,001 nodes left out" in src
+
+
+def test_max_nodes_must_be_positive():
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw_dot(Value(1.0), max_nodes=0)
+
+
+@needs_dot
+def test_svg_renders_when_dot_is_installed(tmp_path: Path):
+    o, *_ = neuron()
+    o.backward()
+    out = render_graph(o, tmp_path / "neuron.svg")
+    text = out.read_text()
+    assert "<svg" in text and "∂=−3.000" in text
+    assert [p.name for p in tmp_path.iterdir()] == ["neuron.svg"]  # no temporary left over
+
+
+def test_dot_format_needs_no_graphviz_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PATH", "")
+    o, *_ = neuron()
+    out = render_graph(draw_dot(o), tmp_path / "g.dot")
+    assert out.read_text().startswith("digraph")
+
+
+def test_missing_dot_raises_naming_the_install_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("PATH", "")
+    o, *_ = neuron()
+    assert "digraph" in draw_dot(o).source  # the DOT text works without Graphviz
+    with pytest.raises(GraphvizNotFoundError) as info:
+        render_graph(o, tmp_path / "g.svg")
+    message = str(info.value)
+    for fix in ("apt-get install graphviz", "brew install graphviz", "conda install graphviz"):
+        assert fix in message
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_render_format_is_rejected(tmp_path: Path):
+    with pytest.raises(ValueError, match="format"):
+        render_graph(Value(1.0), tmp_path / "g.gif")
+
+
+def test_backward_steps_replay_the_chain_rule_per_node():
+    o, x, w, b = neuron()
+    steps = list(backward_steps(o))
+    assert len(steps) == 6  # x, w, x·w, b, n, o
+    assert steps[0].node is o and steps[0].upstream == 1.0
+    mul = next(s for s in steps if s.node.op == "mul")
+    assert mul.local_grads == (-3.0, 2.0)
+    assert mul.contributions == pytest.approx((-3.0 * mul.upstream, 2.0 * mul.upstream))
+    o.backward()
+    final = {s.node: s.upstream for s in steps}
+    assert [final[v] for v in (x, w, b)] == [x.grad, w.grad, b.grad]
+
+
+def test_backward_steps_accumulate_a_reused_input():
+    x = Value(3.0, label="x")
+    y = x * x + x  # x is read three times: dy/dx = 2x + 1 = 7
+    steps = list(backward_steps(y))
+    assert steps[-1].node is x and steps[-1].upstream == 7.0
+
+
+@needs_dot
+def test_one_frame_per_node_with_the_current_node_highlighted(tmp_path: Path):
+    o, *_ = neuron()
+    paths = render_backward_steps(o, tmp_path)
+    assert len(paths) == 6
+    assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in range(6)]
+    frame = paths[3].read_text()
+    assert viz._HIGHLIGHT in frame
+    assert "backward step 4 of 6" in frame
+
+
+def test_frames_refuse_graphs_too_large_to_step_through(tmp_path: Path):
+    with pytest.raises(ValueError, match="max_steps"):
+        render_backward_steps(chain(100), tmp_path, max_steps=50)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_jupyter_shows_a_summary_for_a_large_graph():
+    bundle = chain(150)._repr_mimebundle_()
+    assert "image/svg+xml" not in bundle
+    assert "601 nodes" in bundle["text/plain"]
+
+
+@needs_dot
+def test_jupyter_draws_a_small_graph_inline():
+    o, *_ = neuron()
+    bundle = o._repr_mimebundle_()
+    assert "<svg" in bundle["image/svg+xml"]
+
+
+def test_jupyter_without_dot_falls_back_to_text(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PATH", "")
+    o, *_ = neuron()
+    bundle = o._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"} and "graphviz" in bundle["text/plain"].lower()
+
+
+# -- matplotlib -----------------------------------------------------------------------------
+
+
+def assert_png(path: Path) -> None:
+    assert path.read_bytes()[:8] == PNG_SIGNATURE
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu"])
+def test_activation_plot_is_a_png(tmp_path: Path, name: str):
+    assert_png(save_figure(plot_activation(name), tmp_path / f"{name}.png"))
+
+
+def test_activation_derivative_comes_from_the_engine():
+    fig = plot_activation("tanh")
+    f_line, df_line = fig.axes[0].get_lines()[:2]
+    for y, dy in zip(f_line.get_ydata(), df_line.get_ydata(), strict=True):
+        assert dy == pytest.approx(1.0 - y * y, abs=1e-12)
+
+
+def test_unknown_activation_is_rejected():
+    with pytest.raises(ValueError, match="unknown activation"):
+        plot_activation("swish")
+
+
+def test_activation_grid_has_one_panel_per_name():
+    assert len(plot_activations(["relu", "tanh"]).axes) == 2
+
+
+def test_fd_error_plot_shows_central_more_accurate_than_forward(tmp_path: Path):
+    fig = plot_fd_error(lambda v: v.sin() * v.exp(), 0.7, hs=[1e-1, 1e-2, 1e-3])
+    lines = {line.get_label(): line.get_ydata() for line in fig.axes[0].get_lines()}
+    assert all(c < f for c, f in zip(lines["central"], lines["forward"], strict=True))
+    assert "slope 1: O(h)" in lines and "slope 2: O(h²)" in lines
+    assert_png(save_figure(fig, tmp_path / "fd.png"))
+
+
+@dataclass
+class FakeHistory:
+    train_loss: list[float] = field(default_factory=lambda: [1.0, 0.5, 0.3])
+    val_loss: list[float] = field(default_factory=lambda: [1.1, 0.6, 0.4])
+    train_accuracy: list[float] = field(default_factory=lambda: [0.5, 0.8, 0.9])
+    val_accuracy: list[float] = field(default_factory=lambda: [0.5, 0.7, 0.85])
+    iterations: int = 30
+    epochs: int = 3
+    seconds: float = 1.5
+
+
+def test_history_plot_has_loss_and_accuracy_panels(tmp_path: Path):
+    fig = plot_history(FakeHistory())
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "accuracy"]
+    assert_png(save_figure(fig, tmp_path / "history.png"))
+
+
+def test_history_without_accuracy_has_one_panel():
+    fig = plot_history(FakeHistory(train_accuracy=[], val_accuracy=[]))
+    assert len(fig.axes) == 1
+
+
+def test_decision_boundary_plot_reports_accuracy(tmp_path: Path):
+    def model(x: list[float]) -> Value:  # the line x₁ = x₂
+        return Value(x[0]) - x[1]
+
+    X = [[1.0, 0.0], [2.0, 1.0], [0.0, 1.0], [1.0, 3.0]]
+    y = [1, 1, -1, 0]
+    fig = plot_decision_boundary(model, X, y, resolution=20)
+    assert fig.axes[0].get_title().endswith("accuracy 100.0%")
+    assert_png(save_figure(fig, tmp_path / "boundary.png"))
+
+
+def test_decision_boundary_supports_several_classes():
+    def model(x: list[float]) -> list[Value]:
+        return [Value(-abs(x[0])), Value(x[0]), Value(-x[0])]
+
+    fig = plot_decision_boundary(model, [[1.0, 0.0], [-1.0, 0.0]], [1, 2], resolution=10)
+    assert fig.axes[0].get_title().endswith("accuracy 100.0%")
+
+
+def test_history_of_a_regression_has_no_accuracy_panel():
+    nan = float("nan")
+    fig = plot_history(FakeHistory(train_accuracy=[nan] * 3, val_accuracy=[nan] * 3))
+    assert [ax.get_title() for ax in fig.axes] == ["loss"]
