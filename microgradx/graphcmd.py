@@ -21,7 +21,7 @@ from typing import Any
 from .engine import Value
 
 MAX_EXPRESSION_LENGTH = 500
-MAX_DEPTH = 60  # nesting of the expression tree; keeps the walker far from Python's limit
+MAX_DEPTH = 200  # nesting of the expression tree; far below Python's recursion limit
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "exp": Value.exp,
