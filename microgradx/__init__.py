@@ -1,6 +1,7 @@
 """microgradx: a readable, dependable scalar reverse-mode automatic differentiation engine."""
 
 from . import losses
+from .compile import BranchError, Replay, trace
 from .engine import (
     Value,
     backward,
@@ -40,12 +41,14 @@ __all__ = [
     "SGD",
     "AdaGrad",
     "Adam",
+    "BranchError",
     "GradcheckError",
     "Layer",
     "Module",
     "Momentum",
     "Neuron",
     "RMSProp",
+    "Replay",
     "Value",
     "backward",
     "backward_difference",
@@ -72,6 +75,7 @@ __all__ = [
     "render_graph",
     "save_figure",
     "topological_order",
+    "trace",
     "value_and_grad",
     "zero_grad",
 ]

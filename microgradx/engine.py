@@ -19,7 +19,8 @@ from __future__ import annotations
 import gc
 import math
 import numbers
-from collections.abc import Iterable, Iterator
+import operator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -156,16 +157,16 @@ class Value:
     # __eq__ is deliberately left as identity: Values are dictionary keys in graph code.
 
     def __lt__(self, other: Value | Number) -> bool:
-        return self.data < _data(other)
+        return _compare(operator.lt, self, other)
 
     def __le__(self, other: Value | Number) -> bool:
-        return self.data <= _data(other)
+        return _compare(operator.le, self, other)
 
     def __gt__(self, other: Value | Number) -> bool:
-        return self.data > _data(other)
+        return _compare(operator.gt, self, other)
 
     def __ge__(self, other: Value | Number) -> bool:
-        return self.data >= _data(other)
+        return _compare(operator.ge, self, other)
 
     # -- introspection --------------------------------------------------------------------
 
@@ -378,6 +379,18 @@ def _apply1(fn: Op, a: Value) -> Value:
 
 def _data(x: Any) -> float:
     return x.data if isinstance(x, Value) else _as_float(x, "compare")
+
+
+Comparison = Callable[[Any, Any], Any]
+_compare_hook: Callable[[Comparison, Value, Any, bool], None] | None = None
+"""Set by ``compile.trace`` while tracing: it sees every comparison, to guard the branch taken."""
+
+
+def _compare(cmp: Comparison, a: Value, b: Any) -> bool:
+    result: bool = cmp(a.data, _data(b))
+    if _compare_hook is not None:
+        _compare_hook(cmp, a, b, result)
+    return result
 
 
 # -- gradient mode and helpers ------------------------------------------------------------

@@ -1,0 +1,319 @@
+"""The replay path (microgradx/compile.py): same numbers as the eager engine, per sample."""
+
+from __future__ import annotations
+
+import doctest
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import microgradx as mx
+from microgradx import compile as compile_module
+from microgradx.engine import Value
+
+TOL = 1e-12
+
+
+def eager_grads(
+    fn: Callable[..., Value],
+    params: Sequence[Value],
+    columns: Sequence[np.ndarray],
+    reduction: str = "mean",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per-sample outputs and d(mean or sum)/d(params), computed by the eager engine."""
+    for p in params:
+        p.grad = 0.0
+    outs = [fn(*(Value(float(c[s])) for c in columns)) for s in range(len(columns[0]))]
+    total = sum(outs, Value(0.0))
+    if reduction == "mean":
+        total = total / len(outs)
+    total.backward()
+    grads = np.array([p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    return np.array([o.data for o in outs]), grads
+
+
+def replay_grads(
+    replay: mx.Replay, params: Sequence[Value], columns: Sequence[np.ndarray], **kw: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    for p in params:
+        p.grad = 0.0
+    outs = replay.backward(*columns, **kw)
+    grads = np.array([p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    return outs, grads
+
+
+def assert_close(actual: np.ndarray, expected: np.ndarray) -> None:
+    np.testing.assert_allclose(actual, expected, rtol=TOL, atol=TOL)
+
+
+# -- same gradients as eager ------------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hidden=st.lists(st.integers(1, 5), min_size=1, max_size=3),
+    activation=st.sampled_from(["relu", "tanh", "sigmoid", "leaky_relu"]),
+    seed=st.integers(0, 2**16),
+    n=st.integers(1, 12),
+)
+def test_replay_matches_eager_on_random_mlps(
+    hidden: list[int], activation: str, seed: int, n: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    model = mx.MLP(3, [*hidden, 1], activation=activation, seed=seed)
+    params = model.parameters()
+    X = rng.normal(size=(n, 3))
+    y = rng.choice([-1.0, 1.0], size=n)
+
+    def loss(x0: Value, x1: Value, x2: Value, yi: Value) -> Value:
+        return (1 - yi * model([x0, x1, x2])).relu() + 1e-3 * sum(p * p for p in params)
+
+    columns = [*X.T, y]
+    replay = mx.trace(loss, 0.1, -0.2, 0.3, 1.0)
+    want_out, want_grads = eager_grads(loss, params, columns)
+    got_out, got_grads = replay_grads(replay, params, columns)
+    assert_close(got_out, want_out)
+    assert_close(got_grads, want_grads)
+
+
+# Total ops only (no domain errors for any input): (name, arity, how to apply it).
+SAFE_OPS: list[tuple[str, int, Callable[..., Value]]] = [
+    ("add", 2, lambda a, b: a + b),
+    ("sub", 2, lambda a, b: a - b),
+    ("mul", 2, lambda a, b: a * b),
+    ("div", 2, lambda a, b: a / (1 + b * b)),
+    ("pow", 2, lambda a, b: (1 + a * a) ** b.tanh()),
+    ("square", 1, lambda a: a**2),
+    ("cube", 1, lambda a: a**3),
+    ("neg", 1, lambda a: -a),
+    ("abs", 1, lambda a: abs(a)),
+    ("tanh", 1, lambda a: a.tanh()),
+    ("sigmoid", 1, lambda a: a.sigmoid()),
+    ("relu", 1, lambda a: a.relu()),
+    ("leaky_relu", 1, lambda a: a.leaky_relu(0.1)),
+    ("softplus", 1, lambda a: a.softplus()),
+    ("exp", 1, lambda a: a.tanh().exp()),
+    ("log", 1, lambda a: (1 + a * a).log()),
+    ("sqrt", 1, lambda a: (1 + a * a).sqrt()),
+    ("sin", 1, lambda a: a.sin()),
+    ("cos", 1, lambda a: a.cos()),
+]
+
+program_steps = st.lists(
+    st.tuples(st.integers(0, len(SAFE_OPS) - 1), st.integers(0, 99), st.integers(0, 99)),
+    min_size=1,
+    max_size=25,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps=program_steps, seed=st.integers(0, 2**16), n=st.integers(1, 9))
+def test_replay_matches_eager_on_random_expression_graphs(
+    steps: list[tuple[int, int, int]], seed: int, n: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    params = [Value(float(v), label=f"p{i}") for i, v in enumerate(rng.normal(size=3))]
+
+    def f(x: Value, y: Value) -> Value:
+        pool = [x, y, *params]  # each step combines two earlier values (inputs, params, results)
+        for op, i, j in steps:
+            _, arity, apply = SAFE_OPS[op]
+            a, b = pool[i % len(pool)], pool[j % len(pool)]
+            pool.append(apply(a, b) if arity == 2 else apply(a))
+        return pool[-1] + 0 * x  # + 0·x: an output may not depend on the inputs at all
+
+    columns = [rng.normal(size=n), rng.normal(size=n)]
+    replay = mx.trace(f, 0.5, -0.5)
+    want_out, want_grads = eager_grads(f, params, columns, reduction="sum")
+    got_out, got_grads = replay_grads(replay, params, columns, reduction="sum")
+    assert_close(got_out, want_out)
+    assert_close(got_grads, want_grads)
+
+
+# -- data-dependent choices inside primitives: every sample takes its own branch ------------
+
+
+def test_relu_branch_is_chosen_per_sample_not_at_trace_time() -> None:
+    w = Value(2.0)
+    replay = mx.trace(lambda x: (w * x).relu(), 1.0)  # traced on the active side only
+    xs = np.array([-3.0, -1.0, 0.5, 2.0])
+    out = replay.backward(xs, reduction="sum")
+    assert out.tolist() == [0.0, 0.0, 1.0, 4.0]
+    assert w.grad == pytest.approx(0.5 + 2.0)  # only the active samples contribute x
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        lambda v: abs(v),
+        lambda v: v.leaky_relu(0.2),
+        lambda v: v.relu(),
+        lambda v: v**2.0,
+    ],
+    ids=["abs", "leaky_relu", "relu", "pow2"],
+)
+def test_value_dependent_rules_match_eager_on_both_sides(unit: Callable[[Value], Value]) -> None:
+    w = Value(1.5)
+    fn = lambda x: unit(w * x - 1.0)  # noqa: E731
+    xs = np.array([-2.0, -0.5, 0.0, 0.5, 2.0, 2 / 3])  # 2/3: exactly at the kink for abs/relu
+    replay = mx.trace(fn, -1.0)
+    assert_close(replay_grads(replay, [w], [xs])[1], eager_grads(fn, [w], [xs])[1])
+
+
+def test_pow_special_cases_match_eager_per_sample_including_nan() -> None:
+    b = Value(2.0)
+    fn = lambda x, e: (x * 1.0) ** (b * e)  # noqa: E731
+    xs, es = np.array([0.0, 0.0, -2.0, 3.0]), np.array([0.0, 1.0, 1.0, 0.5])
+    replay = mx.trace(fn, 1.0, 1.0)
+    want = eager_grads(fn, [b], [xs, es])
+    got = replay_grads(replay, [b], [xs, es])
+    assert np.isnan(want[1][0]) and np.isnan(got[1][0])  # d/db at a base < 0 is NaN, as eager
+    assert_close(got[0], want[0])
+
+
+# -- Python control flow is fixed at trace time, and guarded ---------------------------------
+
+
+def test_python_branch_on_a_traced_value_raises_for_samples_on_the_other_side() -> None:
+    def fn(x: Value) -> Value:
+        return x * 2 if x > 0 else x * 3
+
+    replay = mx.trace(fn, 1.0)
+    assert replay([1.0, 2.0]).tolist() == [2.0, 4.0]  # same branch for all: fine
+    with pytest.raises(mx.BranchError, match=r"sample\(s\) 1, 3"):
+        replay([1.0, -2.0, 3.0, -4.0])
+
+
+def test_guard_catches_max_of_two_inputs() -> None:
+    replay = mx.trace(lambda x, y: max(x, y) * 1.0, 1.0, 2.0)
+    with pytest.raises(mx.BranchError, match="fixed at trace time"):
+        replay.backward([1.0, 5.0], [2.0, 3.0])
+
+
+def test_guard_on_a_parameter_fires_when_the_parameter_changes_sign() -> None:
+    w = Value(1.0)
+    replay = mx.trace(lambda x: x * w if w > 0 else -x * w, 1.0)
+    replay([1.0, 2.0])
+    w.data = -1.0
+    with pytest.raises(mx.BranchError):
+        replay([1.0, 2.0])
+
+
+# -- batch shapes and semantics -----------------------------------------------------------
+
+
+def test_scalar_batches_broadcast_against_arrays() -> None:
+    replay = mx.trace(lambda x, c: x * c, 1.0, 1.0)
+    out = replay(np.array([1.0, 2.0, 3.0]), 10)
+    assert out.shape == (3,)
+    assert out.tolist() == [10.0, 20.0, 30.0]
+    assert replay(2, 3).tolist() == [6.0]
+
+
+def test_output_independent_of_inputs_gives_one_row_per_sample() -> None:
+    w = Value(3.0)
+    replay = mx.trace(lambda x: w * w, 0.0)
+    assert replay.backward([1.0, 2.0], reduction="sum").tolist() == [9.0, 9.0]
+    assert w.grad == pytest.approx(2 * 6.0)
+
+
+def test_gradients_accumulate_across_calls_like_eager() -> None:
+    w = Value(2.0)
+    replay = mx.trace(lambda x: w * x, 1.0)
+    replay.backward([1.0, 3.0])
+    replay.backward([1.0, 3.0])
+    assert w.grad == pytest.approx(4.0)  # 2 × mean(x)
+
+
+def test_replay_reads_parameters_afresh_on_each_call() -> None:
+    w = Value(2.0)
+    replay = mx.trace(lambda x: w * x, 1.0)
+    w.data = 5.0
+    assert replay([1.0, 2.0]).tolist() == [5.0, 10.0]
+
+
+def test_trace_works_inside_no_grad() -> None:
+    w = Value(2.0)
+    with mx.no_grad():
+        replay = mx.trace(lambda x: w * x, 1.0)
+    replay.backward([4.0])
+    assert w.grad == 4.0
+
+
+def test_len_and_repr_describe_the_tape() -> None:
+    replay = mx.trace(lambda x: (x * 2.0).tanh(), 0.0)
+    assert len(replay) == 4  # x, the constant 2, mul, tanh
+    assert "1 inputs" in repr(replay) and "2 batched ops" in repr(replay)
+
+
+# -- clear errors ---------------------------------------------------------------------------
+
+
+def test_wrong_number_of_inputs_is_a_type_error() -> None:
+    replay = mx.trace(lambda x, y: x * y, 1.0, 1.0)
+    with pytest.raises(TypeError, match=r"takes 2 inputs.*got 1"):
+        replay([1.0, 2.0])
+
+
+def test_mismatched_batch_lengths_are_reported() -> None:
+    replay = mx.trace(lambda x, y: x * y, 1.0, 1.0)
+    with pytest.raises(ValueError, match="input 0 has 3 samples, input 1 has 2"):
+        replay.backward([1.0, 2.0, 3.0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("batch", "error", "match"),
+    [
+        (np.ones((2, 2)), ValueError, "must be 1-D"),
+        ([1.0, math.nan], ValueError, "NaN or inf"),
+        (["a", "b"], TypeError, "real numbers"),
+        ([], ValueError, "empty batch"),
+    ],
+)
+def test_bad_batches_are_rejected(batch: Any, error: type[Exception], match: str) -> None:
+    replay = mx.trace(lambda x: x * 2.0, 1.0)
+    with pytest.raises(error, match=match):
+        replay(batch)
+
+
+def test_domain_error_names_the_op_and_the_sample() -> None:
+    replay = mx.trace(lambda x: x.log(), 1.0)
+    with pytest.raises(ValueError, match=r"sample 2: log: input must be > 0, got -1.0"):
+        replay([1.0, 2.0, -1.0])
+
+
+def test_backward_domain_error_names_the_op_and_the_sample() -> None:
+    replay = mx.trace(lambda x: x.sqrt(), 1.0)
+    w = Value(1.0)
+    replay = mx.trace(lambda x: (x * w).sqrt(), 1.0)
+    with pytest.raises(ZeroDivisionError, match=r"backward through 'sqrt': sample 1"):
+        replay.backward([4.0, 0.0])
+
+
+def test_trace_rejects_a_function_that_returns_no_value() -> None:
+    with pytest.raises(TypeError, match="must return a Value"):
+        mx.trace(lambda x: 3.0, 1.0)
+
+
+def test_trace_needs_an_example() -> None:
+    with pytest.raises(TypeError, match="one example number per argument"):
+        mx.trace(lambda: Value(1.0))
+
+
+def test_bad_reduction_is_rejected() -> None:
+    replay = mx.trace(lambda x: x * 2.0, 1.0)
+    with pytest.raises(ValueError, match="reduction"):
+        replay.backward([1.0], reduction="max")  # type: ignore[arg-type]
+
+
+def test_module_doctests_pass() -> None:
+    assert doctest.testmod(compile_module).failed == 0
