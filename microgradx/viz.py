@@ -860,20 +860,31 @@ def plot_fd_error(
     errors = numeric.fd_errors(f_float, df, x, steps)
     fig = _new_figure(size=(6.4, 4.4))
     ax = fig.axes[0]
-    schemes = (
-        ("forward", "#2563eb", "o"),
-        ("backward", "#16a34a", "s"),
-        ("central", _DERIV_COLOR, "^"),
+    schemes = (  # forward and backward errors are often equal in size: dash one so both show
+        ("forward", "#2563eb", "o", "-"),
+        ("backward", "#16a34a", "s", "--"),
+        ("central", _DERIV_COLOR, "^", "-"),
     )
-    for name, color, marker in schemes:
+    for name, color, marker, line in schemes:
         # An exact hit (error 0) has no place on a log axis; NaN leaves a gap instead.
         shown = [e if e > 0 else math.nan for e in errors[name]]
-        ax.loglog(steps, shown, marker=marker, markersize=3, linewidth=1.4, color=color, label=name)
+        ax.loglog(
+            steps,
+            shown,
+            marker=marker,
+            markersize=3,
+            linewidth=1.4,
+            linestyle=line,
+            color=color,
+            label=name,
+            alpha=0.9,
+        )
 
     h_max = max(steps)
-    ref = [h for h in steps if h >= h_max * 1e-4]  # reference lines over the truncation range
-    for name, order, style in (("forward", 1, ":"), ("central", 2, "--")):
-        anchor = errors[name][steps.index(h_max)]
+    # Guides parallel to each curve over its truncation range, drawn a little below it.
+    for name, order, style, decades in (("forward", 1, ":", 6), ("central", 2, "-.", 4)):
+        ref = [h for h in steps if h >= h_max * 10.0**-decades]
+        anchor = 0.2 * errors[name][steps.index(h_max)]
         if math.isfinite(anchor) and anchor > 0:
             ax.loglog(
                 ref,
@@ -889,7 +900,7 @@ def plot_fd_error(
     ax.loglog(
         small,
         [eps * scale / h for h in small],
-        linestyle="-.",
+        linestyle=(0, (6, 3)),
         color="#94a3b8",
         linewidth=1,
         label="round-off ≈ ε·|f|/h",
