@@ -287,6 +287,7 @@ NB02: list[Cell] = [
             gradgradcheck,
             numerical_gradient,
         )
+        from microgradx.viz import plot_fd_error
         """,
     ),
     md(r"""
@@ -336,7 +337,7 @@ NB02: list[Cell] = [
     code("""
         hs = np.logspace(-14, -1, 53)
         errors = {m: np.array(e) for m, e in fd_errors(math.exp, math.exp, x, hs.tolist()).items()}
-        print({m: f"{e.min():.1e}" for m, e in errors.items()})
+        plot_fd_error(lambda v: v.exp(), x, hs=hs.tolist())
     """),
     md(r"""
     The slopes, fitted where truncation dominates ($h \ge 10^{-4}$) and where round-off
@@ -904,7 +905,7 @@ ho = 0.99$, RMSProp's $s$ is about $(1 - \rho)\sum g^2$ during its first few doz
     ## The final model and its decision boundary
 
     A wider network trained with Adam. We watch the validation loss while training, and
-    measure the test set once at the end.
+    measure the test set once at the end. The boundary is drawn over all 150 points.
     """),
     code("""
         model = MLP(2, [16, 16, 1], seed=1)
@@ -1062,7 +1063,8 @@ NB05: list[Cell] = [
             return np.array(path)
 
 
-        gd_path, newton_path = gradient_descent(lr=0.03), newton()
+        alpha = 0.03
+        gd_path, newton_path = gradient_descent(lr=alpha), newton()
         gd_steps, newton_steps = len(gd_path) - 1, len(newton_path) - 1
         print(f"gradient descent: {gd_steps} steps to {gd_path[-1]}")
         print(f"Newton:           {newton_steps} steps to {newton_path[-1]}")
@@ -1071,15 +1073,37 @@ NB05: list[Cell] = [
         assert newton_steps * 20 < gd_steps < max_steps
     """),
     md(r"""
+    ## How fast: linear against quadratic convergence
+
+    Let $e_k = \lVert \theta_k - \theta^* \rVert$ be the distance to the minimum. Near
+    $\theta^*$ gradient descent multiplies the error along the flattest direction of the
+    bowl by $1 - \alpha \lambda_{\min}(H)$ per step: *linear* convergence, and slow when the
+    valley is long and flat ($\lambda_{\min}$ small). Newton's method *squares* the error
+    each step, $e_{k+1} \approx C e_k^2$: *quadratic* convergence, the number of correct
+    digits doubles.
+    """),
+    code("""
+        H_min = np.array(valley_hessian(1.0, 1.0))
+        lam_min, lam_max = np.linalg.eigvalsh(H_min)
+        gd_error = np.linalg.norm(gd_path - 1, axis=1)
+        newton_error = np.linalg.norm(newton_path - 1, axis=1)
+        gd_rate = np.mean(gd_error[-100:] / gd_error[-101:-1])
+        predicted = 1 - alpha * lam_min
+        print(f"GD: error ratio per step {gd_rate:.6f}, predicted 1 - αλ_min = {predicted:.6f}")
+        print("Newton: errors of the last steps", [f"{e:.1e}" for e in newton_error[-4:]])
+        assert abs(gd_rate - predicted) < 1e-4
+        for before, after in zip(newton_error[-4:-1], newton_error[-3:]):
+            assert after < before**2  # quadratic: e_{k+1} < e_k²
+    """),
+    md(r"""
     Why was $\alpha = 0.03$ chosen? Near the minimum the loss is the quadratic bowl of its
     Hessian, and gradient descent is stable only if $\alpha < 2/\lambda_{\max}(H)$: a larger
     step overshoots across the steepest direction of the valley and bounces. The Hessian
     tells us the limit before we try.
     """),
     code("""
-        lam_max = max(np.linalg.eigvalsh(np.array(valley_hessian(1.0, 1.0))))
         print(f"largest curvature {lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
-        assert 0.03 < 2 / lam_max < 0.045
+        assert alpha < 2 / lam_max < 0.045
         too_big = gradient_descent(lr=0.045)
         print("α = 0.045 ends at", too_big[-1], "after", len(too_big) - 1, "steps")
         assert len(too_big) - 1 == max_steps and not np.allclose(too_big[-1], [1, 1], atol=1e-3)
