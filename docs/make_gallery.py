@@ -12,10 +12,13 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from microgradx import Value
+from microgradx import MLP, Value
+from microgradx.data import make_moons, train_val_test_split
+from microgradx.train import fit
 from microgradx.viz import (
     draw_dot,
     plot_activations,
+    plot_decision_boundary,
     plot_fd_error,
     render_backward_steps,
     render_graph,
@@ -65,7 +68,33 @@ def fd_error(out: Path) -> list[Path]:
     return [save_figure(fig, out / "fd_error.png", dpi=90)]
 
 
-GALLERY: list[Callable[[Path], list[Path]]] = [graph_neuron, backward_steps, activations, fd_error]
+def decision_boundary(out: Path) -> list[Path]:
+    """A 2-16-16-1 ReLU MLP trained with Adam on two moons, as in notebook 04."""
+    X, y = make_moons(150, noise=0.15, seed=0)
+    (X_train, y_train), _, _ = train_val_test_split(X, y, seed=0)
+    model = MLP(2, [16, 16, 1], seed=1)
+    fit(
+        model,
+        X_train,
+        y_train,
+        loss="bce",
+        optimizer="adam",
+        lr=0.02,
+        epochs=30,
+        batch_size=10,
+        progress=False,
+    )
+    fig = plot_decision_boundary(model, X, y)
+    return [save_figure(fig, out / "decision_boundary.png", dpi=90)]
+
+
+GALLERY: list[Callable[[Path], list[Path]]] = [
+    graph_neuron,
+    backward_steps,
+    activations,
+    fd_error,
+    decision_boundary,
+]
 
 
 def main(argv: list[str]) -> int:
