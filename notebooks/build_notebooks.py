@@ -21,14 +21,7 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 Cell = tuple[str, str]  # ("md" | "code", source)
 
-SETUP = """\
-%matplotlib inline
-import math
-
-import matplotlib
-
-matplotlib.rcParams["figure.dpi"] = 80
-"""
+SETUP = "%matplotlib inline"  # figures returned by microgradx.viz display inline
 
 
 def md(text: str) -> Cell:
@@ -52,6 +45,7 @@ NB01: list[Cell] = [
     code(
         SETUP,
         """
+        import math
         import tempfile
 
         from IPython.display import SVG, display
@@ -174,15 +168,15 @@ NB01: list[Cell] = [
     Now the same neuron with `Value`s. Labels name the nodes so the drawing matches the table.
     """),
     code("""
-        nodes = {name: Value(v, label=name) for name, v in
-                 [("x1", x1), ("x2", x2), ("w1", w1), ("w2", w2), ("b", b)]}
+        leaves = [("x1", x1), ("x2", x2), ("w1", w1), ("w2", w2), ("b", b)]
+        nodes = {name: Value(v, label=name) for name, v in leaves}
         x1w1 = nodes["x1"] * nodes["w1"]
         x2w2 = nodes["x2"] * nodes["w2"]
         s = x1w1 + x2w2
         n_node = s + nodes["b"]
         o_node = n_node.tanh()
-        for node, name in [(x1w1, "x1w1"), (x2w2, "x2w2"), (s, "x1w1 + x2w2"), (n_node, "n"),
-                           (o_node, "o")]:
+        inner = [(x1w1, "x1w1"), (x2w2, "x2w2"), (s, "x1w1 + x2w2"), (n_node, "n"), (o_node, "o")]
+        for node, name in inner:
             node.label = name
             nodes[name] = node
 
@@ -273,6 +267,8 @@ NB02: list[Cell] = [
     code(
         SETUP,
         """
+        import math
+
         import numpy as np
 
         from microgradx import Value
@@ -319,7 +315,7 @@ NB02: list[Cell] = [
 
         h = 1e-3
         leading_terms = [math.e / 2 * h, -math.e / 2 * h, math.e / 6 * h**2]
-        for difference, leading_term in zip(differences, leading_terms):
+        for difference, leading_term in zip(differences, leading_terms, strict=True):
             error = difference(f, x, h) - exact
             assert abs(error / leading_term - 1) < 0.01, (difference.__name__, error)
     """),
@@ -553,7 +549,8 @@ NB03: list[Cell] = [
         for activation in ("relu", "leaky_relu"):
             neuron = Neuron(2, activation, rng=0)
             neuron.b.data = -5.0  # pushed far negative
-            pre = [neuron.b.data + sum(w.data * xi for w, xi in zip(neuron.w, x)) for x in X]
+            weights = [w.data for w in neuron.w]
+            pre = [neuron.b.data + np.dot(weights, x) for x in X]
             assert max(pre) < 0  # inactive on every input
             losses.mse([neuron(x) for x in X], [1.0] * len(X)).backward()
             grads = [p.grad for p in neuron.parameters()]
@@ -685,7 +682,7 @@ NB04: list[Cell] = [
             p.grad = 0.0
         losses.half_sse(preds, targets).backward()
         half_sse_grads = [p.grad for p in preds]
-        for p, t, g_mse, g_half in zip(preds, targets, mse_grads, half_sse_grads):
+        for p, t, g_mse, g_half in zip(preds, targets, mse_grads, half_sse_grads, strict=True):
             assert abs(g_mse - 2 / n * (p.data - t)) < 1e-12
             assert abs(g_half - (p.data - t)) < 1e-12
         print("MSE gradient:", mse_grads, "  ½·SSE gradient:", half_sse_grads)
@@ -713,7 +710,7 @@ NB04: list[Cell] = [
     """),
     code("""
         def cross_entropy(p, q):
-            return -sum(pi * qi.log() for pi, qi in zip(p, q))
+            return -sum(pi * qi.log() for pi, qi in zip(p, q, strict=True))
 
 
         p = [0.7, 0.2, 0.1]
@@ -767,7 +764,7 @@ NB04: list[Cell] = [
         model = MLP(2, [8, 8, 1], seed=0)
         alpha = 0.5
         curve = []
-        for step in range(30):
+        for _ in range(30):
             loss = bce(model, X_train, y_train)
             model.zero_grad()  # gradients accumulate otherwise
             loss.backward()
@@ -805,8 +802,8 @@ NB04: list[Cell] = [
         runs = {}
         for name, batch_size in (("full batch", None), ("mini-batch 10", 10), ("SGD (B = 1)", 1)):
             model = MLP(2, [8, 8, 1], seed=0)
-            runs[name] = fit(model, X_train, y_train, loss="bce", optimizer="sgd", lr=0.1,
-                             epochs=8, batch_size=batch_size, progress=False)
+            settings = dict(loss="bce", optimizer="sgd", lr=0.1, epochs=8, batch_size=batch_size)
+            runs[name] = fit(model, X_train, y_train, **settings, progress=False)
             history = runs[name]
             final = history.train_loss[-1]
             print(f"{name:>14}: {history.iterations:>4} iterations, final loss {final:.3f}")
@@ -829,7 +826,7 @@ NB04: list[Cell] = [
     code("""
         model = MLP(2, [8, 8, 1], seed=0)
         per_sample = []
-        for x, t in zip(X_train, y_train):
+        for x, t in zip(X_train, y_train, strict=True):
             model.zero_grad()
             bce(model, [x], [t]).backward()
             per_sample.append([p.grad for p in model.parameters()])
@@ -880,8 +877,8 @@ NB04: list[Cell] = [
         results = {}
         for name in ("sgd", "momentum", "adagrad", "rmsprop", "adam"):
             model = MLP(2, [8, 8, 1], seed=0)
-            results[name] = fit(model, X_train, y_train, loss="bce", optimizer=name, epochs=25,
-                                batch_size=10, val=(X_val, y_val), progress=False)
+            settings = dict(loss="bce", optimizer=name, epochs=25, batch_size=10, progress=False)
+            results[name] = fit(model, X_train, y_train, **settings, val=(X_val, y_val))
         print("optimizer    lr  epoch 1  epoch 5  epoch 25  val acc")
         for name, history in results.items():
             loss, accuracy = history.train_loss, history.val_accuracy[-1]
@@ -889,8 +886,8 @@ NB04: list[Cell] = [
             row = f"{loss[0]:8.3f} {loss[4]:8.3f} {loss[-1]:9.3f} {accuracy:8.2f}"
             print(f"{name:>9} {lr:5g} {row}")
             assert loss[-1] < 0.6 * loss[0]
-        assert all(results[name].train_loss[-1] < results["sgd"].train_loss[-1]
-                   for name in ("momentum", "adagrad", "rmsprop", "adam"))
+        others = ("momentum", "adagrad", "rmsprop", "adam")
+        assert all(results[name].train_loss[-1] < results["sgd"].train_loss[-1] for name in others)
         assert abs(results["adagrad"].train_loss[0] - results["rmsprop"].train_loss[0]) < 0.01
     """),
     md(r"""
@@ -909,12 +906,13 @@ ho = 0.99$, RMSProp's $s$ is about $(1 - \rho)\sum g^2$ during its first few doz
     """),
     code("""
         model = MLP(2, [16, 16, 1], seed=1)
-        history = fit(model, X_train, y_train, loss="bce", optimizer="adam", lr=0.02, epochs=30,
-                      batch_size=10, val=(X_val, y_val), progress=False)
+        settings = dict(loss="bce", optimizer="adam", lr=0.02, epochs=30, batch_size=10)
+        history = fit(model, X_train, y_train, **settings, val=(X_val, y_val), progress=False)
         test_loss, test_accuracy = evaluate(model, X_test, y_test, loss="bce")
-        print(f"{history.iterations} iterations in {history.seconds:.1f} s; validation accuracy "
-              f"{history.val_accuracy[-1]:.2f}, test accuracy {test_accuracy:.2f}")
-        assert history.val_accuracy[-1] >= 0.9 and test_accuracy >= 0.9
+        val_accuracy = history.val_accuracy[-1]
+        print(f"{history.iterations} iterations in {history.seconds:.1f} s")
+        print(f"validation accuracy {val_accuracy:.2f}, test accuracy {test_accuracy:.2f}")
+        assert val_accuracy >= 0.9 and test_accuracy >= 0.9
         plot_history(history)
     """),
     code("""
@@ -953,6 +951,8 @@ NB05: list[Cell] = [
     code(
         SETUP,
         """
+        import math
+
         import numpy as np
 
         from microgradx import Value
@@ -1092,7 +1092,7 @@ NB05: list[Cell] = [
         print(f"GD: error ratio per step {gd_rate:.6f}, predicted 1 - αλ_min = {predicted:.6f}")
         print("Newton: errors of the last steps", [f"{e:.1e}" for e in newton_error[-4:]])
         assert abs(gd_rate - predicted) < 1e-4
-        for before, after in zip(newton_error[-4:-1], newton_error[-3:]):
+        for before, after in zip(newton_error[-4:-1], newton_error[-3:], strict=True):
             assert after < before**2  # quadratic: e_{k+1} < e_k²
     """),
     md(r"""
