@@ -1,0 +1,197 @@
+"""Shared benchmark plumbing: the data, the initial weights, fair timing, tables, machine info.
+
+Every workload script imports this module so that all engines see the same moons points and
+the same initial weights, and are timed the same way: engines are interleaved round by round,
+and ``gc.collect()`` runs before every timed step (outside the timing) so that one engine's
+garbage is never charged to the next one. Results are medians over rounds.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib.metadata
+import itertools
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run from a checkout without installing
+    sys.path.insert(0, str(ROOT))
+
+MLP_SIZES = (2, 16, 16, 1)  # MLP(2, [16, 16, 1]): micrograd's demo model
+N_MOONS = 100
+ALPHA = 1e-4  # micrograd demo's L2 penalty
+
+
+def moons(n: int = N_MOONS, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles, labels in {-1, +1} (the layout of sklearn's make_moons)."""
+    rng = np.random.default_rng(seed)
+    n_out = n // 2
+    n_in = n - n_out
+    t_out = np.linspace(0.0, np.pi, n_out)
+    t_in = np.linspace(0.0, np.pi, n_in)
+    x = np.concatenate([np.cos(t_out), 1.0 - np.cos(t_in)])
+    y = np.concatenate([np.sin(t_out), 1.0 - np.sin(t_in) - 0.5])
+    points = np.stack([x, y], axis=1) + rng.normal(scale=noise, size=(n, 2))
+    labels = np.concatenate([-np.ones(n_out), np.ones(n_in)])
+    order = rng.permutation(n)
+    return points[order], labels[order]
+
+
+Layer = list[tuple[list[float], float]]  # one (weights, bias) pair per neuron
+
+
+def initial_weights(sizes: Sequence[int] = MLP_SIZES, seed: int = 0) -> list[Layer]:
+    """micrograd's initialisation (w ~ U(-1, 1), b = 0), drawn once from a seeded generator."""
+    rng = np.random.default_rng(seed)
+    return [
+        [([float(w) for w in rng.uniform(-1.0, 1.0, nin)], 0.0) for _ in range(nout)]
+        for nin, nout in itertools.pairwise(sizes)
+    ]
+
+
+def mlp_forward(layers: list[list[tuple[list[Any], Any]]], x: Sequence[Any]) -> Any:
+    """micrograd's MLP on any scalar type with ``*``, ``+`` and ``.relu()``: ReLU except last."""
+    for depth, layer in enumerate(layers):
+        last = depth == len(layers) - 1
+        acts = [sum((wi * xi for wi, xi in zip(w, x, strict=True)), b) for w, b in layer]
+        x = acts if last else [a.relu() for a in acts]
+    return x[0]
+
+
+# -- timing ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One engine's line in a table."""
+
+    engine: str
+    times: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times) if self.times else float("nan")
+
+
+Step = Callable[[], object]
+
+
+def interleave(
+    steps: dict[str, Step], rounds: int, tick: Callable[[], None] = lambda: None
+) -> dict[str, list[float]]:
+    """Time each step once per round, engines in turn; gc.collect() before each (untimed)."""
+    times: dict[str, list[float]] = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, step in steps.items():
+            gc.collect()
+            start = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - start)
+            tick()
+    return times
+
+
+@contextmanager
+def recursion_limit(limit: int) -> Iterator[None]:
+    """Temporarily raise the recursion limit (micrograd's recursive topo sort needs it)."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def fmt_time(seconds: float) -> str:
+    """Seconds in the most readable unit."""
+    if seconds != seconds:
+        return "—"
+    if seconds >= 1.0:
+        return f"{seconds:.2f} s"
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:.2f} ms"
+    return f"{seconds * 1e6:.1f} µs"
+
+
+def table(title: str, rows: list[Row], baseline: str = "micrograd 0.1.0", extra: str = "") -> str:
+    """A markdown table: engine, median time, speed-up vs the baseline row, notes."""
+    base = next((r.median for r in rows if r.engine == baseline and r.times), None)
+    lines = [f"### {title}", ""]
+    if extra:
+        lines += [extra, ""]
+    lines += ["| engine | median | vs micrograd | rounds | note |", "|---|---:|---:|---:|---|"]
+    for r in rows:
+        if not r.times:
+            lines.append(f"| {r.engine} | — | — | 0 | {r.note} |")
+            continue
+        ratio = "—" if base is None else f"{base / r.median:.1f}× faster"
+        if base is not None and r.median > base:
+            ratio = f"{r.median / base:.1f}× slower"
+        if r.engine == baseline:
+            ratio = "1.0×"
+        lines.append(f"| {r.engine} | {fmt_time(r.median)} | {ratio} | {len(r.times)} | {r.note} |")
+    return "\n".join(lines) + "\n"
+
+
+# -- peers ----------------------------------------------------------------------------------
+
+
+def import_micrograd() -> tuple[Any, str]:
+    """(micrograd.engine module or None, note why not)."""
+    try:
+        import micrograd.engine as mg
+    except ImportError:
+        return None, "not installed (pip install -e '.[bench]')"
+    return mg, ""
+
+
+def import_torch() -> tuple[Any, str]:
+    """(torch configured for 1 thread, or None, note why not)."""
+    try:
+        import torch
+    except ImportError:
+        return None, "not installed"
+    torch.set_num_threads(1)
+    return torch, ""
+
+
+def _version(dist: str) -> str:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def machine_info() -> str:
+    """CPU, cores, OS, Python, numpy and torch versions as a markdown list."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    torch, _ = import_torch()
+    mg, _ = import_micrograd()
+    versions = [
+        f"- CPU: {cpu}, {os.cpu_count()} logical cores",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()} ({platform.python_implementation()})",
+        f"- numpy {np.__version__}",
+        f"- torch {torch.__version__ + ' (1 thread, float64)' if torch else 'not installed'}",
+        f"- micrograd {_version('micrograd') if mg else 'not installed'}",
+    ]
+    return "\n".join(versions) + "\n"
