@@ -1,6 +1,6 @@
 """microgradx: a readable, dependable scalar reverse-mode automatic differentiation engine."""
 
-from . import losses
+from . import data, io, losses
 from .compile import BranchError, Replay, trace
 from .engine import (
     Value,
@@ -24,6 +24,7 @@ from .numeric import (
     numerical_gradient,
 )
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
+from .train import History, evaluate, fit, predict, predict_scores
 from .viz import (
     backward_steps,
     draw_dot,
@@ -43,6 +44,7 @@ __all__ = [
     "Adam",
     "BranchError",
     "GradcheckError",
+    "History",
     "Layer",
     "Module",
     "Momentum",
@@ -54,14 +56,18 @@ __all__ = [
     "backward_difference",
     "backward_steps",
     "central_difference",
+    "data",
     "draw_dot",
     "enable_grad",
+    "evaluate",
     "fd_errors",
+    "fit",
     "forward_difference",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "hessian",
+    "io",
     "is_grad_enabled",
     "jacobian",
     "losses",
@@ -71,6 +77,8 @@ __all__ = [
     "plot_decision_boundary",
     "plot_fd_error",
     "plot_history",
+    "predict",
+    "predict_scores",
     "render_backward_steps",
     "render_graph",
     "save_figure",
