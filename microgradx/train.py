@@ -18,9 +18,10 @@ Losses and the labels they expect (``y`` as produced by ``microgradx.data``):
 a callable ``f(preds, ys)``   anything         passed through unchanged
 ============================  ===============  ==================================================
 
-Accuracy is reported whenever ``y`` holds integer labels (NaN for regression targets): a
-single output predicts class 1 when it exceeds the threshold (0, or 0.5 for ``mse`` on
-{0, 1} labels), several outputs predict the index of the largest.
+Accuracy is reported whenever ``y`` holds class labels: a single output predicts class 1
+when it exceeds the threshold (0, or 0.5 for ``mse`` on {0, 1} labels) and is compared with
+binary labels ({0, 1} or {−1, +1}); several outputs predict the index of the largest. It is
+NaN for regression targets.
 
 >>> from microgradx.nn import MLP
 >>> from microgradx.data import make_xor
@@ -131,6 +132,8 @@ def _objective(loss: Any, y: Any, who: str) -> _Objective:
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{who}: y contains NaN or infinity")
     labels = y.astype(np.int64) if _is_labels(y) else None
+    if labels is not None and set(labels.tolist()) <= {-1, 1}:
+        labels = (labels > 0).astype(np.int64)  # ±1 labels are classes 0 and 1
     if callable(loss):
         return _Objective(getattr(loss, "__name__", "loss"), loss, y.tolist(), labels, 0.0)
     if loss not in LOSSES:
@@ -155,9 +158,7 @@ def _objective(loss: Any, y: Any, who: str) -> _Objective:
             raise ValueError(f"{who}: loss 'cross_entropy' needs class indices 0, 1, 2, ...")
         return _Objective(loss, losses.cross_entropy, labels.tolist(), labels, 0.0)
     # mse: regression, or labels used as numeric targets (0.5 separates {0, 1}, 0 separates ±1).
-    threshold = 0.5 if labels is not None and set(labels.tolist()) <= {0, 1} else 0.0
-    if labels is not None and set(labels.tolist()) <= {-1, 1}:
-        labels = (labels > 0).astype(np.int64)
+    threshold = 0.5 if set(np.unique(y).tolist()) <= {0, 1} else 0.0
     return _Objective(loss, losses.mse, y.tolist(), labels, threshold)
 
 
@@ -170,6 +171,8 @@ def _classes(outputs: np.ndarray, threshold: float) -> np.ndarray:
 def _accuracy(outputs: np.ndarray, labels: np.ndarray | None, threshold: float) -> float:
     if labels is None or len(labels) == 0:
         return math.nan
+    if outputs.ndim == 1 and not set(np.unique(labels).tolist()) <= {0, 1}:
+        return math.nan  # one output only separates two classes: integer targets are regression
     return float(np.mean(_classes(outputs, threshold) == labels))
 
 

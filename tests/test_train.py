@@ -164,6 +164,20 @@ def test_mse_on_zero_one_labels_thresholds_at_one_half():
     assert evaluate(model, X, np.array([0, 1]), loss="mse") == (0.0, 1.0)
 
 
+def test_accuracy_with_a_callable_loss_understands_signed_labels(moons):
+    X, y = moons
+    model = MLP(2, [8, 1], seed=0)
+    _quiet_fit(model, X, signed_labels(y), loss=losses.hinge, epochs=10)
+    assert evaluate(model, X, signed_labels(y), loss=losses.hinge)[1] == evaluate(model, X, y)[1]
+    assert evaluate(model, X, y)[1] > 0.8
+
+
+def test_integer_regression_targets_on_one_output_report_nan_accuracy():
+    X = np.arange(6.0)[:, None]
+    _, accuracy = evaluate(MLP(1, [1]), X, np.arange(6), loss="mse")
+    assert math.isnan(accuracy)
+
+
 def test_a_callable_loss_is_used_as_given(moons):
     calls = []
 
