@@ -33,6 +33,11 @@ def rounds(quick: bool) -> int:
     return 2 if quick else 9
 
 
+def ticks(quick: bool) -> int:
+    """Progress ticks this workload reports (one per timed step, plus the warm-up)."""
+    return rounds(quick) * 5 + 1
+
+
 def _lr(k: int) -> float:
     return 1.0 - 0.9 * k / 100  # micrograd demo's schedule
 

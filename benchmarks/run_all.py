@@ -1,0 +1,89 @@
+"""Run every workload (W1–W4) and write the tables to benchmarks/RESULTS.md.
+
+    python benchmarks/run_all.py            # full run (several minutes; `make bench`)
+    python benchmarks/run_all.py --quick    # smoke run: fewer rounds, shorter chains
+    python benchmarks/run_all.py --quiet    # no progress bar, no tables on stdout
+
+Peers (micrograd 0.1.0 from the ``bench`` extra, torch) are optional: a missing one gets a
+"skipped" row. The results file is written atomically (a temporary file, then a rename).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common
+import w1_mlp
+import w2_chain
+import w3_memory
+import w4_wide_sum
+
+WORKLOADS = (w1_mlp, w2_chain, w3_memory, w4_wide_sum)
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write text to path so that readers see the old file or the new one, never a half."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks; return the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fast smoke run")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or tables")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="markdown file to write")
+    args = parser.parse_args(argv)
+
+    from tqdm import tqdm
+
+    total = sum(w.ticks(args.quick) for w in WORKLOADS)
+    start = time.perf_counter()
+    tables = []
+    with tqdm(total=total, disable=args.quiet, unit="step", desc="benchmarks") as bar:
+        for workload in WORKLOADS:
+            bar.set_postfix_str(workload.__name__)
+            tables.append(workload.run(args.quick, tick=lambda: bar.update(1)))
+    minutes = (time.perf_counter() - start) / 60
+    mode = "quick smoke run (`--quick`)" if args.quick else "full run"
+    text = "\n".join(
+        [
+            "# microgradx benchmarks",
+            "",
+            f"Written by `benchmarks/run_all.py` ({mode}) on "
+            f"{dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}, in {minutes:.1f} min.",
+            "Median of interleaved rounds; `gc.collect()` before every timed step (untimed); "
+            "ratios compare engines measured in the same run.",
+            "",
+            "## Machine",
+            "",
+            common.machine_info(),
+            "## Results",
+            "",
+            *tables,
+        ]
+    )
+    write_atomically(args.output, text)
+    if not args.quiet:
+        print(text)
+        print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
