@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -35,15 +34,13 @@ def _check_files(out) -> None:
 
 
 @needs_dot
-def test_default_demo_reaches_97_percent_test_accuracy_within_60_seconds(tmp_path, capsys):
+def test_default_demo_reaches_97_percent_test_accuracy(tmp_path, capsys):
+    # Accuracy only: speed is measured by benchmarks and reported, never asserted in tests.
     out = tmp_path / "demo"
-    start = time.perf_counter()
     assert main(["demo", "--out", str(out), "--quiet"]) == 0
-    elapsed = time.perf_counter() - start
     printed = capsys.readouterr().out
     test_accuracy = float(re.search(r"test (\d+\.\d)%", printed).group(1))
     assert test_accuracy >= 97.0
-    assert elapsed < 60
     _check_files(out)
     model = io.load(out / "model.json")
     assert model.config()["nouts"] == [16, 16, 1]
