@@ -187,18 +187,21 @@ class Replay:
         vals, n = self._forward(batches)
         return self._output(vals, n)
 
-    def backward(self, *batches: Any, reduction: Literal["mean", "sum"] = "mean") -> np.ndarray:
+    def backward(
+        self, *batches: Any, reduction: Literal["mean", "sum"] = "mean", scale: float = 1.0
+    ) -> np.ndarray:
         """Forward and backward on a batch; add d(mean or sum of outputs)/d(leaf) to ``.grad``.
 
         Gradients accumulate into the parameters' ``.grad`` exactly as the eager
         ``(sum(fn(*sample) for sample in batch) / n).backward()`` would (``reduction="sum"``:
-        without the ``/ n``). Returns the per-sample outputs.
+        without the ``/ n``); ``scale`` multiplies them (to combine several batches into one
+        mean). Returns the per-sample outputs.
         """
         if reduction not in ("mean", "sum"):
             raise ValueError(f"{self.name}: reduction must be 'mean' or 'sum', got {reduction!r}")
         vals, n = self._forward(batches)
         grads: list[Any] = [None] * self._size
-        scale = 1.0 / n if reduction == "mean" else 1.0
+        scale = float(scale) / n if reduction == "mean" else float(scale)
         # The seed: every sample's output contributes `scale` to the reduced loss.
         grads[self._out] = np.full(n, scale) if self._out_batched else scale * n
         with np.errstate(**_TRAPS):  # type: ignore[arg-type]

@@ -317,3 +317,41 @@ def test_bad_reduction_is_rejected() -> None:
 
 def test_module_doctests_pass() -> None:
     assert doctest.testmod(compile_module).failed == 0
+
+
+# -- fit(compiled=True) ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("loss", "width"), [("hinge", 1), ("bce", 1), ("cross_entropy", 3)])
+def test_fit_compiled_matches_eager_training(loss: str, width: int) -> None:
+    from microgradx.train import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 1).astype(int) if width > 1 else X[:, 0] > 0
+    runs = []
+    for compiled in (False, True):
+        model = mx.MLP(2, [6, width], seed=3)
+        history = fit(
+            model,
+            X,
+            y.astype(int),
+            loss=loss,
+            epochs=3,
+            batch_size=16,
+            l2=1e-3,
+            progress=False,
+            compiled=compiled,
+        )
+        runs.append((history, [p.data for p in model.parameters()]))
+    (eager, eager_params), (fast, fast_params) = runs
+    assert_close(np.array(fast.train_loss), np.array(eager.train_loss))
+    assert fast.train_accuracy == eager.train_accuracy
+    assert_close(np.array(fast_params), np.array(eager_params))
+
+
+def test_fit_compiled_refuses_a_callable_loss() -> None:
+    from microgradx.train import fit
+
+    with pytest.raises(ValueError, match="compiled=True needs a named loss"):
+        fit(mx.MLP(1, [1]), [[0.0]], [0.0], loss=lambda p, t: p[0], compiled=True, progress=False)
