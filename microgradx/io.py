@@ -19,17 +19,16 @@ version raises ``ValueError`` saying what is wrong, and the file is never modifi
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import itertools
 import json
 import math
 import numbers
 import os
-import secrets
 from pathlib import Path
 from typing import Any
 
+from ._files import atomic_open
 from .nn import MLP
 
 FORMAT = "microgradx-mlp"
@@ -64,38 +63,10 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
         "config": model.config(),
         "parameters": parameters,
     }
-    # Same directory as the target: os.replace is only atomic within one file system.
-    # os.open with mode 0o666 (not mkstemp's 0o600) so the umask decides, as for open().
-    tmp_name = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
-    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(document, f, indent=1, allow_nan=False)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())  # the data is on disk before the rename makes it visible
-        os.replace(tmp_name, target)
-    except BaseException:
-        # Also on KeyboardInterrupt: never leave a half-written temporary file behind.
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    _fsync_directory(target.parent)
+    with atomic_open(target, "w") as f:
+        json.dump(document, f, indent=1, allow_nan=False)
+        f.write("\n")
     return target
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Persist the rename itself (POSIX); platforms without directory fds skip this."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- loading: every check raises ValueError("load: <file>: <what is wrong>") ------------------
