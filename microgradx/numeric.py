@@ -29,7 +29,7 @@ import numbers
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal
 
-from .engine import Value
+from .engine import Value, no_grad
 from .functional import grad, hessian
 
 __all__ = [
@@ -111,20 +111,25 @@ def numerical_gradient(
     """Approximate the gradient of ``f(*xs)`` by one finite difference per variable.
 
     Each partial derivative ∂f/∂x_i moves x_i alone by ±h, so the errors are those of the
-    one-variable formula (O(h) forward/backward, O(h²) central).
+    one-variable formula (O(h) forward/backward, O(h²) central). ``f`` may be written for
+    floats or for Values (``x.tanh()``): if calling it with floats raises AttributeError or
+    TypeError, it is called with Values under ``no_grad``. It returns a number or a Value.
 
     >>> [round(g, 6) for g in numerical_gradient(lambda x, y: (2 * x + y) ** 2, [1.5, -2.0])]
     [4.0, 2.0]
+    >>> [round(g, 6) for g in numerical_gradient(lambda x: x.tanh(), [0.0])]
+    [1.0]
     """
     where = "numerical_gradient"
     _check_callable(f, where)
     difference = _check_method(method, where)
     point = _check_points(xs, where)
     h = _check_step(h, where, "h")
+    f_of_floats = _float_function(f, point, where)
 
     def partial(i: int) -> float:
-        def along_i(t: float) -> Any:
-            return f(*point[:i], t, *point[i + 1 :])
+        def along_i(t: float) -> float:
+            return f_of_floats(*point[:i], t, *point[i + 1 :])
 
         return difference(along_i, point[i], h)
 
@@ -256,9 +261,37 @@ def _on_floats(f: Callable[..., Value]) -> Callable[..., float]:
     return f_of_floats
 
 
+def _float_function(
+    f: Callable[..., Any], probe: Sequence[float], where: str
+) -> Callable[..., float]:
+    """f as floats in, a float out, whether f is written for floats or for Values.
+
+    f is first called with floats at ``probe``. If that raises AttributeError or TypeError
+    (a float has no ``.tanh()``), every call wraps its floats in Values under ``no_grad``;
+    should that fail as well, the error propagates chained to the float one.
+    """
+
+    def on_floats(*xs: float) -> float:
+        return _as_float(f(*xs), where)
+
+    def on_values(*xs: float) -> float:
+        with no_grad():
+            return _as_float(f(*(Value(x) for x in xs)), where)
+
+    try:
+        f(*probe)
+    except (AttributeError, TypeError):
+        on_values(*probe)
+        return on_values
+    return on_floats
+
+
 def _call(f: Callable[[float], Any], x: float, where: str) -> float:
     """f(x) as a float, accepting a float or Value result."""
-    out = f(x)
+    return _as_float(f(x), where)
+
+
+def _as_float(out: Any, where: str) -> float:
     if isinstance(out, Value):
         return out.data
     if isinstance(out, numbers.Real) and not isinstance(out, bool):

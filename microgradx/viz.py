@@ -47,6 +47,8 @@ __all__ = [
     "plot_decision_boundary",
     "plot_fd_error",
     "plot_history",
+    "plot_loss_curves",
+    "plot_paths",
     "render_backward_steps",
     "render_graph",
     "save_figure",
@@ -946,6 +948,138 @@ def plot_history(history: Any) -> Figure:
         parts.append(f"{seconds:.1f} s")
     if parts:
         fig.suptitle("training history · " + " · ".join(parts))
+    return fig
+
+
+def _finite_series(values: Any, where: str, what: str) -> list[float]:
+    """A non-empty series of finite floats, or a ValueError naming the function and series."""
+    try:
+        series = [float(v) for v in values]
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{where}: {what} must be a sequence of numbers ({err})") from None
+    if not series:
+        raise ValueError(f"{where}: {what} is empty")
+    bad = next((i for i, v in enumerate(series) if not math.isfinite(v)), None)
+    if bad is not None:
+        raise ValueError(f"{where}: {what} has a non-finite value {series[bad]} at index {bad}")
+    return series
+
+
+def plot_loss_curves(
+    curves: Mapping[str, Sequence[float]],
+    *,
+    title: str = "training loss",
+    xlabel: str = "iteration",
+    logy: bool = True,
+) -> Figure:
+    """Several loss curves on one axis, ``{name: losses}``, e.g. one per optimizer."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    where = "plot_loss_curves"
+    if not curves:
+        raise ValueError(f"{where}: no curves to plot")
+    series = {
+        name: _finite_series(values, where, f"curve {name!r}") for name, values in curves.items()
+    }
+    if logy and any(v <= 0 for values in series.values() for v in values):
+        raise ValueError(f"{where}: a log axis needs positive losses; pass logy=False")
+    fig = _new_figure(size=(6.4, 4.2))
+    ax = fig.axes[0]
+    for name, values in series.items():
+        ax.plot(range(1, len(values) + 1), values, linewidth=1.8, label=name)
+    if logy:
+        ax.set_yscale("log")
+        low, high = min(map(min, series.values())), max(map(max, series.values()))
+        if high < 10 * low:  # within a decade: label the 2, 3, 4… ticks as plain numbers
+            plain = FuncFormatter(lambda v, _: f"{v:g}")
+            ax.yaxis.set_major_formatter(plain)
+            ax.yaxis.set_minor_formatter(plain)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.legend(frameon=False)
+    _style_axes(ax)
+    return fig
+
+
+def _check_limits(lim: Any, where: str, name: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in lim)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: {name} must be a pair (low, high), got {lim!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{where}: {name} must be finite with low < high, got {lim!r}")
+    return lo, hi
+
+
+def _check_path(path: Any, where: str, name: str) -> list[tuple[float, float]]:
+    points = list(path) if isinstance(path, Iterable) else []
+    if not points:
+        raise ValueError(f"{where}: path {name!r} has no points")
+    checked = []
+    for i, point in enumerate(points):
+        what = f"point {i} of path {name!r}"
+        is_sequence = isinstance(point, Iterable) and not isinstance(point, (str, bytes))
+        xy = _finite_series(point, where, what) if is_sequence else []
+        if len(xy) != 2:
+            raise ValueError(f"{where}: {what} is not an (x, y) pair: {point!r}")
+        checked.append((xy[0], xy[1]))
+    return checked
+
+
+def plot_paths(
+    f: Callable[..., Any],
+    paths: Mapping[str, Sequence[tuple[float, float]]],
+    *,
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    levels: int = 25,
+    resolution: int = 120,
+) -> Figure:
+    """Contours of f(x, y) with optimisation paths on top, ``{name: [(x0, y0), (x1, y1), …]}``.
+
+    ``f`` is evaluated on a ``resolution`` × ``resolution`` grid with floats or, if it needs
+    them (``x.tanh()``), with Values under ``no_grad``; it returns a number or a Value.
+    Contours are evenly spaced in log(1 + f − min f), so a flat valley floor shows as well as
+    steep walls; where f is NaN or infinite the plot is left blank. Each path is a polyline with
+    its steps as markers, the start a black square, and its step count in the legend.
+    """
+    import numpy as np
+
+    where = "plot_paths"
+    if not callable(f):
+        raise ValueError(f"{where}: expected a function f(x, y), got {type(f).__name__}")
+    if not paths:
+        raise ValueError(f"{where}: no paths to plot")
+    checked = {name: _check_path(path, where, name) for name, path in paths.items()}
+    (x0, x1), (y0, y1) = _check_limits(xlim, where, "xlim"), _check_limits(ylim, where, "ylim")
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+        raise ValueError(f"{where}: levels must be an int >= 2, got {levels!r}")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"{where}: resolution must be an int >= 2, got {resolution!r}")
+
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    f_xy = numeric._float_function(f, (float(xs[0]), float(ys[0])), where)
+    zs = np.ma.masked_invalid([[f_xy(float(a), float(b)) for a in xs] for b in ys])
+    if zs.count() == 0:
+        raise ValueError(f"{where}: f is not finite anywhere on the grid {xlim} × {ylim}")
+    fig = _new_figure(size=(6.0, 4.8))
+    ax = fig.axes[0]
+    ax.contour(xs, ys, np.log1p(zs - zs.min()), levels=levels, cmap="Greys", linewidths=0.7)
+    for name, points in checked.items():
+        px, py = zip(*points, strict=True)
+        steps = len(points) - 1
+        label = f"{name}: {steps:,} step{'' if steps == 1 else 's'}"
+        ax.plot(px, py, marker="o", markersize=2.5, linewidth=1.4, label=label)
+    start_x, start_y = zip(*(points[0] for points in checked.values()), strict=True)
+    ax.scatter(start_x, start_y, marker="s", s=30, color="#0f172a", zorder=3)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(loc="best", framealpha=0.9, edgecolor="none")
+    _style_axes(ax)
     return fig
 
 

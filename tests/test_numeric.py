@@ -113,6 +113,34 @@ def test_numerical_gradient_accepts_an_ndarray() -> None:
     assert got == pytest.approx([3.0, 2.0], rel=1e-9)
 
 
+def test_numerical_gradient_accepts_functions_written_with_value_methods() -> None:
+    def neuron(x: Value, w: Value, b: Value) -> Value:
+        return (x * w + b).tanh()  # a float has no .tanh(): f must be called with Values
+
+    x, w, b = 2.0, -3.0, 6.5
+    slope = 1 - math.tanh(x * w + b) ** 2
+    got = numerical_gradient(neuron, [x, w, b], h=1e-6)
+    assert got == pytest.approx([w * slope, x * slope, slope], rel=1e-8)
+
+
+def test_numerical_gradient_evaluates_value_functions_without_recording_a_graph() -> None:
+    recorded = []
+
+    def f(x: Value) -> Value:
+        out = x.exp()
+        recorded.append(out.parents)
+        return out
+
+    assert numerical_gradient(f, [0.0]) == pytest.approx([1.0], rel=1e-9)
+    assert recorded and all(parents == () for parents in recorded)
+
+
+def test_numerical_gradient_reports_a_function_that_takes_neither_floats_nor_values() -> None:
+    with pytest.raises(TypeError, match="add: expected a Value or a real number") as info:
+        numerical_gradient(lambda x: x + "1", [1.0])
+    assert isinstance(info.value.__context__, TypeError)  # the float attempt, chained
+
+
 # -- gradcheck / gradgradcheck ---------------------------------------------------------------
 
 

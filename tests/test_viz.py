@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from microgradx.viz import (
     plot_decision_boundary,
     plot_fd_error,
     plot_history,
+    plot_loss_curves,
+    plot_paths,
     render_backward_steps,
     render_graph,
     save_figure,
@@ -349,3 +352,98 @@ def test_history_of_a_regression_has_no_accuracy_panel():
     nan = float("nan")
     fig = plot_history(FakeHistory(train_accuracy=[nan] * 3, val_accuracy=[nan] * 3))
     assert [ax.get_title() for ax in fig.axes] == ["loss"]
+
+
+def test_loss_curves_draw_one_line_and_legend_entry_per_curve(tmp_path: Path):
+    curves = {"SGD": [0.9, 0.5, 0.4], "Adam": [0.9, 0.3, 0.1], "RMSProp": [0.8, 0.4, 0.2]}
+    fig = plot_loss_curves(curves, title="optimizers", xlabel="epoch")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines()] == list(curves)
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == list(curves)
+    assert list(ax.get_lines()[1].get_ydata()) == curves["Adam"]
+    assert list(ax.get_lines()[1].get_xdata()) == [1, 2, 3]
+    assert (ax.get_yscale(), ax.get_xlabel(), ax.get_title()) == ("log", "epoch", "optimizers")
+    assert_png(save_figure(fig, tmp_path / "curves.png"))
+
+
+def test_loss_curves_allow_zero_and_negative_values_on_a_linear_axis():
+    fig = plot_loss_curves({"a": [1.0, 0.0, -0.5]}, logy=False)
+    assert fig.axes[0].get_yscale() == "linear"
+
+
+@pytest.mark.parametrize(
+    ("curves", "logy", "message"),
+    [
+        ({}, True, "no curves"),
+        ({"sgd": []}, True, "curve 'sgd' is empty"),
+        ({"sgd": [1.0, float("nan")]}, True, "non-finite value nan at index 1"),
+        ({"sgd": [1.0, float("inf")]}, False, "non-finite value inf at index 1"),
+        ({"sgd": [1.0, "x"]}, True, "curve 'sgd' must be a sequence of numbers"),
+        ({"sgd": [1.0, 0.0]}, True, "log axis needs positive losses; pass logy=False"),
+    ],
+)
+def test_loss_curves_reject_bad_input(curves, logy: bool, message: str):
+    with pytest.raises(ValueError, match=f"plot_loss_curves: .*{re.escape(message)}"):
+        plot_loss_curves(curves, logy=logy)
+
+
+def bowl(x: float, y: float) -> float:
+    return x * x + 4 * y * y
+
+
+def test_paths_draw_one_line_per_path_with_its_step_count_in_the_legend(tmp_path: Path):
+    paths = {"gd": [(1.0, 1.0), (0.5, 0.2), (0.1, 0.0)], "newton": [(1.0, 1.0), (0.0, 0.0)]}
+    fig = plot_paths(bowl, paths, xlim=(-1.5, 1.5), ylim=(-1.2, 1.2), resolution=30)
+    ax = fig.axes[0]
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    assert list(zip(lines[0].get_xdata(), lines[0].get_ydata(), strict=True)) == paths["gd"]
+    assert all(line.get_marker() == "o" for line in lines)
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend == ["gd: 2 steps", "newton: 1 step"]
+    assert (ax.get_xlim(), ax.get_ylim()) == ((-1.5, 1.5), (-1.2, 1.2))
+    assert ax.collections  # the contour set and the start markers
+    assert_png(save_figure(fig, tmp_path / "paths.png"))
+
+
+def test_paths_evaluate_value_functions_under_no_grad():
+    seen = []
+
+    def f(x: Value, y: Value) -> Value:
+        out = (x * y).tanh()  # floats have no .tanh(): the grid must be made of Values
+        seen.append(out.parents)
+        return out
+
+    plot_paths(f, {"p": [(0.0, 0.0)]}, xlim=(-1, 1), ylim=(-1, 1), resolution=5)
+    assert len(seen) >= 25 and all(parents == () for parents in seen)
+
+
+def test_paths_leave_points_where_f_is_not_finite_blank(tmp_path: Path):
+    def f(x: float, y: float) -> float:
+        return math.log(x) + y * y if x > 0 else math.nan
+
+    fig = plot_paths(f, {"p": [(1.0, 0.5), (1.0, 0.0)]}, xlim=(-1, 2), ylim=(-1, 1), resolution=20)
+    assert_png(save_figure(fig, tmp_path / "masked.png"))
+    with pytest.raises(ValueError, match="plot_paths: f is not finite anywhere"):
+        plot_paths(lambda x, y: math.nan, {"p": [(0, 0)]}, xlim=(0, 1), ylim=(0, 1))
+
+
+@pytest.mark.parametrize(
+    ("paths", "limits", "message"),
+    [
+        ({}, {}, "no paths to plot"),
+        ({"p": []}, {}, "path 'p' has no points"),
+        ({"p": [(0.0, 0.0), (1.0,)]}, {}, "point 1 of path 'p' is not an (x, y) pair"),
+        ({"p": [(0.0, 0.0, 1.0)]}, {}, "point 0 of path 'p' is not an (x, y) pair"),
+        ({"p": [(0.0, 0.0), 3.0]}, {}, "point 1 of path 'p' is not an (x, y) pair"),
+        ({"p": [(0.0, float("nan"))]}, {}, "point 0 of path 'p' has a non-finite value nan"),
+        ({"p": [(0.0, 0.0)]}, {"xlim": (1.0, -1.0)}, "xlim must be finite with low < high"),
+        ({"p": [(0.0, 0.0)]}, {"ylim": (0.0, math.inf)}, "ylim must be finite with low < high"),
+        ({"p": [(0.0, 0.0)]}, {"ylim": (0.0,)}, "ylim must be a pair (low, high)"),
+        ({"p": [(0.0, 0.0)]}, {"levels": 1}, "levels must be an int >= 2"),
+    ],
+)
+def test_paths_reject_bad_input(paths, limits: dict, message: str):
+    kwargs = {"xlim": (-1.0, 1.0), "ylim": (-1.0, 1.0), **limits}
+    with pytest.raises(ValueError, match=f"plot_paths: {re.escape(message)}"):
+        plot_paths(bowl, paths, **kwargs)
