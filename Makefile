@@ -32,8 +32,8 @@ test: $(STAMP) graphviz
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check microgradx tests benchmarks docs
-	$(BIN)/ruff format --check microgradx tests benchmarks docs
+	$(BIN)/ruff check microgradx tests benchmarks docs notebooks
+	$(BIN)/ruff format --check microgradx tests benchmarks docs notebooks
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -12,14 +12,19 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from microgradx import MLP, Value
 from microgradx.data import make_moons, train_val_test_split
-from microgradx.train import fit
+from microgradx.functional import hessian, value_and_grad
+from microgradx.train import DEFAULT_LR, OPTIMIZERS, fit
 from microgradx.viz import (
     draw_dot,
     plot_activations,
     plot_decision_boundary,
     plot_fd_error,
+    plot_loss_curves,
+    plot_paths,
     render_backward_steps,
     render_graph,
     save_figure,
@@ -68,10 +73,16 @@ def fd_error(out: Path) -> list[Path]:
     return [save_figure(fig, out / "fd_error.png", dpi=90)]
 
 
-def decision_boundary(out: Path) -> list[Path]:
-    """A 2-16-16-1 ReLU MLP trained with Adam on two moons, as in notebook 04."""
+def moons() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Notebook 04's data: all 150 points (X, y), then the training split (X_train, y_train)."""
     X, y = make_moons(150, noise=0.15, seed=0)
     (X_train, y_train), _, _ = train_val_test_split(X, y, seed=0)
+    return X, y, X_train, y_train
+
+
+def decision_boundary(out: Path) -> list[Path]:
+    """A 2-16-16-1 ReLU MLP trained with Adam on two moons, as in notebook 04."""
+    X, y, X_train, y_train = moons()
     model = MLP(2, [16, 16, 1], seed=1)
     fit(
         model,
@@ -88,12 +99,52 @@ def decision_boundary(out: Path) -> list[Path]:
     return [save_figure(fig, out / "decision_boundary.png", dpi=90)]
 
 
+def optimizers(out: Path) -> list[Path]:
+    """SGD, Momentum, AdaGrad, RMSProp and Adam training one MLP on two moons (notebook 04)."""
+    _, _, X_train, y_train = moons()
+    curves = {}
+    for name in ("sgd", "momentum", "adagrad", "rmsprop", "adam"):
+        settings = dict(loss="bce", optimizer=name, epochs=25, batch_size=10, progress=False)
+        history = fit(MLP(2, [8, 8, 1], seed=0), X_train, y_train, **settings)
+        curves[f"{OPTIMIZERS[name].__name__} (α = {DEFAULT_LR[name]:g})"] = history.train_loss
+    fig = plot_loss_curves(curves, title="training loss, MLP 2-8-8-1, batch 10", xlabel="epoch")
+    return [save_figure(fig, out / "optimizers.png", dpi=90)]
+
+
+def valley(x: Value, y: Value) -> Value:
+    """Notebook 05's curved valley (a Rosenbrock function), minimum at (1, 1)."""
+    return (1 - x) ** 2 + 5 * (y - x * x) ** 2
+
+
+def newton_vs_gd(out: Path) -> list[Path]:
+    """Gradient descent (α = 0.03) and Newton's method from (−1, 1.5) to (1, 1) (notebook 05)."""
+    valley_and_grad, valley_hessian = value_and_grad(valley, argnum=(0, 1)), hessian(valley)
+
+    def descend(step: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> list[np.ndarray]:
+        path = [np.array([-1.0, 1.5])]
+        for _ in range(5000):
+            _, g = valley_and_grad(*path[-1])
+            if np.linalg.norm(g) < 1e-6:
+                break
+            path.append(path[-1] - step(path[-1], np.array(g)))
+        return path
+
+    paths = {
+        "gradient descent (α = 0.03)": descend(lambda theta, g: 0.03 * g),
+        "Newton": descend(lambda theta, g: np.linalg.solve(valley_hessian(*theta), g)),
+    }
+    fig = plot_paths(valley, paths, xlim=(-1.6, 1.6), ylim=(-0.7, 2.8))
+    return [save_figure(fig, out / "newton_vs_gd.png", dpi=90)]
+
+
 GALLERY: list[Callable[[Path], list[Path]]] = [
     graph_neuron,
     backward_steps,
     activations,
     fd_error,
     decision_boundary,
+    optimizers,
+    newton_vs_gd,
 ]
 
 

@@ -271,7 +271,6 @@ NB02: list[Cell] = [
 
         import numpy as np
 
-        from microgradx import Value
         from microgradx.functional import grad
         from microgradx.numeric import (
             GradcheckError,
@@ -371,21 +370,18 @@ NB02: list[Cell] = [
     backward pass: with a million parameters, that is the whole reason backprop exists.
 
     Take the neuron of notebook 1, $o = \tanh(x_1 w_1 + x_2 w_2 + b)$, as a function of its
-    five inputs.
+    five inputs. It is written with `Value` methods (`.tanh()`); `numerical_gradient` notices
+    that floats have no `.tanh()` and evaluates it on Values under `no_grad`.
     """),
     code("""
         def neuron(x1, x2, w1, w2, b):
             return (x1 * w1 + x2 * w2 + b).tanh()
 
 
-        def neuron_of_floats(*xs):  # finite differences only evaluate: floats in, float out
-            return neuron(*map(Value, xs)).data
-
-
         point = [2.0, 0.0, -3.0, 1.0, 6.8813735870195432]
         autodiff = np.array(grad(neuron, argnum=(0, 1, 2, 3, 4))(*point))
-        central = np.array(numerical_gradient(neuron_of_floats, point, h=1e-5, method="central"))
-        forward = np.array(numerical_gradient(neuron_of_floats, point, h=1e-5, method="forward"))
+        central = np.array(numerical_gradient(neuron, point, h=1e-5, method="central"))
+        forward = np.array(numerical_gradient(neuron, point, h=1e-5, method="forward"))
         print("autodiff:", autodiff.round(10))
         print("central: ", central.round(10), " max error", abs(central - autodiff).max())
         print("forward: ", forward.round(10), " max error", abs(forward - autodiff).max())
@@ -656,8 +652,8 @@ NB04: list[Cell] = [
 
         from microgradx import MLP, SGD, Value, losses
         from microgradx.data import iterations_per_epoch, make_moons, train_val_test_split
-        from microgradx.train import DEFAULT_LR, evaluate, fit
-        from microgradx.viz import plot_decision_boundary, plot_history
+        from microgradx.train import DEFAULT_LR, OPTIMIZERS, evaluate, fit
+        from microgradx.viz import plot_decision_boundary, plot_history, plot_loss_curves
         """,
     ),
     md(r"""
@@ -890,10 +886,16 @@ NB04: list[Cell] = [
         assert all(results[name].train_loss[-1] < results["sgd"].train_loss[-1] for name in others)
         assert abs(results["adagrad"].train_loss[0] - results["rmsprop"].train_loss[0]) < 0.01
     """),
+    code("""
+        curves = {
+            f"{OPTIMIZERS[name].__name__} (α = {DEFAULT_LR[name]:g})": history.train_loss
+            for name, history in results.items()
+        }
+        plot_loss_curves(curves, title="training loss, MLP 2-8-8-1, batch 10", xlabel="epoch")
+    """),
     md(r"""
     Every method beats plain SGD here. AdaGrad and RMSProp start out almost identical: with
-    $
-ho = 0.99$, RMSProp's $s$ is about $(1 - \rho)\sum g^2$ during its first few dozen
+    $\rho = 0.99$, RMSProp's $s$ is about $(1 - \rho)\sum g^2$ during its first few dozen
     steps, AdaGrad's $s$ times $0.01$, so its step $\alpha g / \sqrt{s}$ with $\alpha = 0.01$
     equals AdaGrad's with $\alpha = 0.1$. They part ways once RMSProp starts forgetting old
     gradients, which keeps its steps from shrinking forever as AdaGrad's do.
@@ -957,6 +959,7 @@ NB05: list[Cell] = [
 
         from microgradx import Value
         from microgradx.functional import grad, hessian, jacobian, value_and_grad
+        from microgradx.viz import plot_paths
         """,
     ),
     md(r"""
@@ -1071,6 +1074,19 @@ NB05: list[Cell] = [
         assert np.allclose(gd_path[-1], [1, 1], atol=1e-5)
         assert np.allclose(newton_path[-1], [1, 1], atol=1e-9)
         assert newton_steps * 20 < gd_steps < max_steps
+    """),
+    md(r"""
+    Drawn on the contours of $f$ (the black square is the start), gradient descent zig-zags
+    across the steep walls, then creeps along the flat valley floor. Newton's first steps
+    are wild: far from the minimum the quadratic model is poor, and its bottom can even lie
+    uphill. Near the minimum the model is good and Newton lands in a few steps.
+    """),
+    code("""
+        paths = {f"gradient descent (α = {alpha})": gd_path, "Newton": newton_path}
+        heights = [valley(*theta) for theta in newton_path]
+        print("f along Newton's path:", [f"{h:.3g}" for h in heights])
+        assert heights[1] > heights[0]  # the first Newton step goes uphill
+        plot_paths(valley, paths, xlim=(-1.6, 1.6), ylim=(-0.7, 2.8))
     """),
     md(r"""
     ## How fast: linear against quadratic convergence
