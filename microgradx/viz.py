@@ -20,7 +20,6 @@ import html
 import math
 import os
 import shutil
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import graphviz
 
 from . import numeric
+from ._files import atomic_open, atomic_write_bytes
 from .engine import Value, no_grad
 
 if TYPE_CHECKING:
@@ -538,19 +538,6 @@ def draw_dot(
 # Rendering to files (atomic) and Jupyter display
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _pipe(dot: graphviz.Digraph, fmt: str) -> bytes:
     """Run Graphviz on the DOT source; a clear error when the ``dot`` program is missing."""
     missing = GraphvizNotFoundError(
@@ -583,7 +570,7 @@ def render_graph(
         raise ValueError(f"format must be one of {', '.join(RENDER_FORMATS)}, got {fmt!r}")
     dot = graph if isinstance(graph, graphviz.Digraph) else draw_dot(graph, **draw_options)
     data = dot.source.encode() if fmt == "dot" else _pipe(dot, fmt)
-    _atomic_write(out, data)
+    atomic_write_bytes(out, data)
     return out
 
 
@@ -749,15 +736,8 @@ def save_figure(fig: Figure, path: str | os.PathLike[str], dpi: int = 120) -> Pa
     """Save a figure atomically; the format comes from the suffix (png, svg, pdf)."""
     out = Path(path)
     fmt = out.suffix.lstrip(".").lower() or "png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            fig.savefig(f, format=fmt, dpi=dpi)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_open(out, "wb") as f:
+        fig.savefig(f, format=fmt, dpi=dpi)
     return out
 
 
