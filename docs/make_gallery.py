@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
 from microgradx import MLP, Value
+from microgradx.cli import main as microgradx_cli
 from microgradx.data import make_moons, train_val_test_split
 from microgradx.functional import hessian, value_and_grad
 from microgradx.train import DEFAULT_LR, OPTIMIZERS, fit
 from microgradx.viz import (
     draw_dot,
     plot_activations,
-    plot_decision_boundary,
     plot_fd_error,
     plot_loss_curves,
     plot_paths,
@@ -80,23 +81,14 @@ def moons() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     return X, y, X_train, y_train
 
 
-def decision_boundary(out: Path) -> list[Path]:
-    """A 2-16-16-1 ReLU MLP trained with Adam on two moons, as in notebook 04."""
-    X, y, X_train, y_train = moons()
-    model = MLP(2, [16, 16, 1], seed=1)
-    fit(
-        model,
-        X_train,
-        y_train,
-        loss="bce",
-        optimizer="adam",
-        lr=0.02,
-        epochs=30,
-        batch_size=10,
-        progress=False,
-    )
-    fig = plot_decision_boundary(model, X, y)
-    return [save_figure(fig, out / "decision_boundary.png", dpi=90)]
+def demo(out: Path) -> list[Path]:
+    """The pictures `make demo` writes (default settings), copied for the README."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if microgradx_cli(["demo", "--out", tmp, "--quiet"]) != 0:
+            raise RuntimeError("microgradx demo failed; run it directly to see why")
+        pairs = [("decision_boundary.png", "demo_decision_boundary.png")]
+        pairs.append(("loss.png", "demo_history.png"))
+        return [Path(shutil.copyfile(Path(tmp) / src, out / dst)) for src, dst in pairs]
 
 
 def optimizers(out: Path) -> list[Path]:
@@ -142,7 +134,7 @@ GALLERY: list[Callable[[Path], list[Path]]] = [
     backward_steps,
     activations,
     fd_error,
-    decision_boundary,
+    demo,
     optimizers,
     newton_vs_gd,
 ]
