@@ -30,10 +30,10 @@ the parameter.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
+from ._checks import finite_real, is_int, non_negative, positive
 from .engine import Value
 
 Schedule = Callable[[int], float]
@@ -43,38 +43,15 @@ Schedule = Callable[[int], float]
 # -- validation helpers -------------------------------------------------------------------
 
 
-def _real(who: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who}: {name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{who}: {name} must be finite, got {value!r}")
-    return value
-
-
-def _positive(who: str, name: str, value: Any) -> float:
-    v = _real(who, name, value)
-    if v <= 0.0:
-        raise ValueError(f"{who}: {name} must be > 0, got {value!r}")
-    return v
-
-
-def _non_negative(who: str, name: str, value: Any) -> float:
-    v = _real(who, name, value)
-    if v < 0.0:
-        raise ValueError(f"{who}: {name} must be >= 0, got {value!r}")
-    return v
-
-
-def _unit_interval(who: str, name: str, value: Any) -> float:
+def _unit_interval(value: Any, who: str, name: str) -> float:
     """A decay rate in [0, 1): 1 would freeze the running average at its initial 0."""
-    v = _real(who, name, value)
+    v = finite_real(value, who, name)
     if not 0.0 <= v < 1.0:
         raise ValueError(f"{who}: {name} must be in [0, 1), got {value!r}")
     return v
 
 
-def _flag(who: str, name: str, value: Any) -> bool:
+def _flag(value: Any, who: str, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{who}: {name} must be True or False, got {value!r}")
     return value
@@ -83,7 +60,7 @@ def _flag(who: str, name: str, value: Any) -> bool:
 def _check_lr(who: str, lr: Any) -> float | Schedule:
     if callable(lr):
         return lr
-    return _positive(who, "lr", lr)
+    return positive(lr, who, "lr")
 
 
 def _check_params(who: str, params: Any) -> list[Value]:
@@ -149,7 +126,7 @@ class Optimizer:
         who = type(self).__name__
         if not callable(self.lr):
             return self.lr
-        lr = _real(who, f"lr schedule value at step {self.steps}", self.lr(self.steps))
+        lr = finite_real(self.lr(self.steps), who, f"lr schedule value at step {self.steps}")
         if lr < 0.0:
             raise ValueError(f"{who}: lr schedule gave {lr!r} at step {self.steps}; must be >= 0")
         return lr
@@ -212,9 +189,9 @@ class Optimizer:
         if state["optimizer"] != self._kind:
             raise ValueError(f"{who}: state is for {state['optimizer']!r}, not {self._kind!r}")
         steps = state["steps"]
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
+        if not is_int(steps) or steps < 0:
             raise ValueError(f"{who}: steps must be an int >= 0, got {steps!r}")
-        lr = self.lr if state["lr"] is None else _positive(who, "lr", state["lr"])
+        lr = self.lr if state["lr"] is None else positive(state["lr"], who, "lr")
         buffers = state["state"]
         if not isinstance(buffers, dict) or set(buffers) != set(self._buffers):
             raise ValueError(f"{who}: state must hold the buffers {list(self._buffers)}")
@@ -227,7 +204,7 @@ class Optimizer:
                     f"(one per parameter)"
                 )
             try:
-                loaded[b] = [_real(who, f"{b} entry", v) for v in values]
+                loaded[b] = [finite_real(v, who, f"{b} entry") for v in values]
             except TypeError as e:
                 raise ValueError(str(e)) from None
         hyper = state["hyperparameters"]
@@ -240,7 +217,7 @@ class Optimizer:
         except TypeError as e:
             raise ValueError(f"{who}: {e}") from None
         self.lr = lr
-        self.steps = steps
+        self.steps = int(steps)
         self.state = loaded
 
     def __repr__(self) -> str:
@@ -278,9 +255,9 @@ class SGD(Optimizer):
 
     def _configure(self, **hyper: Any) -> None:
         who = type(self).__name__
-        momentum = _non_negative(who, "momentum", hyper.pop("momentum"))
-        nesterov = _flag(who, "nesterov", hyper.pop("nesterov"))
-        weight_decay = _non_negative(who, "weight_decay", hyper.pop("weight_decay"))
+        momentum = non_negative(hyper.pop("momentum"), who, "momentum")
+        nesterov = _flag(hyper.pop("nesterov"), who, "nesterov")
+        weight_decay = non_negative(hyper.pop("weight_decay"), who, "weight_decay")
         if hyper:
             raise TypeError(f"unknown hyper-parameters {sorted(hyper)}")
         if nesterov and momentum == 0.0:
@@ -342,8 +319,8 @@ class AdaGrad(Optimizer):
 
     def _configure(self, **hyper: Any) -> None:
         who = type(self).__name__
-        eps = _positive(who, "eps", hyper.pop("eps"))
-        weight_decay = _non_negative(who, "weight_decay", hyper.pop("weight_decay"))
+        eps = positive(hyper.pop("eps"), who, "eps")
+        weight_decay = non_negative(hyper.pop("weight_decay"), who, "weight_decay")
         if hyper:
             raise TypeError(f"unknown hyper-parameters {sorted(hyper)}")
         self.eps, self.weight_decay = eps, weight_decay
@@ -388,11 +365,11 @@ class RMSProp(Optimizer):
 
     def _configure(self, **hyper: Any) -> None:
         who = type(self).__name__
-        alpha = _unit_interval(who, "alpha", hyper.pop("alpha"))
-        eps = _positive(who, "eps", hyper.pop("eps"))
-        weight_decay = _non_negative(who, "weight_decay", hyper.pop("weight_decay"))
-        momentum = _non_negative(who, "momentum", hyper.pop("momentum"))
-        centered = _flag(who, "centered", hyper.pop("centered"))
+        alpha = _unit_interval(hyper.pop("alpha"), who, "alpha")
+        eps = positive(hyper.pop("eps"), who, "eps")
+        weight_decay = non_negative(hyper.pop("weight_decay"), who, "weight_decay")
+        momentum = non_negative(hyper.pop("momentum"), who, "momentum")
+        centered = _flag(hyper.pop("centered"), who, "centered")
         if hyper:
             raise TypeError(f"unknown hyper-parameters {sorted(hyper)}")
         self.alpha, self.eps, self.weight_decay = alpha, eps, weight_decay
@@ -452,10 +429,10 @@ class Adam(Optimizer):
         betas = hyper.pop("betas")
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"{who}: betas must be a pair (beta1, beta2), got {betas!r}")
-        b1 = _unit_interval(who, "betas[0]", betas[0])
-        b2 = _unit_interval(who, "betas[1]", betas[1])
-        eps = _positive(who, "eps", hyper.pop("eps"))
-        weight_decay = _non_negative(who, "weight_decay", hyper.pop("weight_decay"))
+        b1 = _unit_interval(betas[0], who, "betas[0]")
+        b2 = _unit_interval(betas[1], who, "betas[1]")
+        eps = positive(hyper.pop("eps"), who, "eps")
+        weight_decay = non_negative(hyper.pop("weight_decay"), who, "weight_decay")
         if hyper:
             raise TypeError(f"unknown hyper-parameters {sorted(hyper)}")
         self.betas, self.eps, self.weight_decay = (b1, b2), eps, weight_decay
@@ -484,11 +461,11 @@ class Adam(Optimizer):
 def step_decay(lr0: float, drop: float, every: int) -> Schedule:
     """Schedule lr0 · drop^⌊t / every⌋: multiply the rate by ``drop`` every ``every`` steps."""
     who = "step_decay"
-    lr0 = _positive(who, "lr0", lr0)
-    drop = _positive(who, "drop", drop)
+    lr0 = positive(lr0, who, "lr0")
+    drop = positive(drop, who, "drop")
     if drop > 1.0:
         raise ValueError(f"{who}: drop must be in (0, 1], got {drop!r}")
-    if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+    if not is_int(every) or every < 1:
         raise ValueError(f"{who}: every must be an int >= 1, got {every!r}")
 
     def schedule(t: int) -> float:
@@ -500,11 +477,11 @@ def step_decay(lr0: float, drop: float, every: int) -> Schedule:
 def cosine_decay(lr0: float, total_steps: int, lr_min: float = 0.0) -> Schedule:
     """Schedule lr_min + (lr0 − lr_min)·(1 + cos(π·t / total_steps)) / 2, then lr_min."""
     who = "cosine_decay"
-    lr0 = _positive(who, "lr0", lr0)
-    lr_min = _non_negative(who, "lr_min", lr_min)
+    lr0 = positive(lr0, who, "lr0")
+    lr_min = non_negative(lr_min, who, "lr_min")
     if lr_min > lr0:
         raise ValueError(f"{who}: lr_min {lr_min!r} must not exceed lr0 {lr0!r}")
-    if isinstance(total_steps, bool) or not isinstance(total_steps, int) or total_steps < 1:
+    if not is_int(total_steps) or total_steps < 1:
         raise ValueError(f"{who}: total_steps must be an int >= 1, got {total_steps!r}")
 
     def schedule(t: int) -> float:
