@@ -25,12 +25,12 @@ engine's first and second derivatives, like ``torch.autograd.gradcheck``.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Literal
 
+from ._checks import finite_real, is_real, non_negative
 from .engine import Value, no_grad
-from .functional import grad, hessian
+from .functional import _check_output, grad, hessian
 
 __all__ = [
     "METHODS",
@@ -294,19 +294,10 @@ def _call(f: Callable[[float], Any], x: float, where: str) -> float:
 def _as_float(out: Any, where: str) -> float:
     if isinstance(out, Value):
         return out.data
-    if isinstance(out, numbers.Real) and not isinstance(out, bool):
+    if is_real(out):
         return float(out)
     raise TypeError(
         f"{where}: the function must return a number or a Value, got {type(out).__name__} {out!r}"
-    )
-
-
-def _check_output(out: Any, where: str) -> Value:
-    if isinstance(out, Value):
-        return out
-    raise TypeError(
-        f"{where}: the function must return a Value built from its Value arguments, got "
-        f"{type(out).__name__} {out!r}"
     )
 
 
@@ -327,12 +318,7 @@ def _check_real(x: Any, where: str, name: str) -> float:
     """A finite real number as a float; a Value is read through its data."""
     if isinstance(x, Value):
         return x.data
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a real number, got {type(x).__name__} {x!r}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{where}: {name} must be finite, got {value!r}")
-    return value
+    return finite_real(x, where, name, expected="a real number")
 
 
 def _check_step(h: Any, where: str, name: str) -> float:
@@ -359,10 +345,6 @@ def _check_gradcheck_args(
     _check_callable(f, where)
     point = _check_points(inputs, where)
     eps = _check_step(eps, where, "eps")
-    tolerances = []
-    for name, tol in (("atol", atol), ("rtol", rtol)):
-        value = _check_real(tol, where, name)
-        if value < 0.0:
-            raise ValueError(f"{where}: {name} must be >= 0, got {value!r}")
-        tolerances.append(value)
-    return point, eps, tolerances[0], tolerances[1]
+    atol = non_negative(_check_real(atol, where, "atol"), where, "atol")
+    rtol = non_negative(_check_real(rtol, where, "rtol"), where, "rtol")
+    return point, eps, atol, rtol
