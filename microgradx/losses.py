@@ -31,12 +31,12 @@ Logarithms are natural (information in *nats*); ``entropy`` and ``self_informati
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
+from ._checks import finite_real, is_real, non_negative
 from .engine import Value
 
 Pred = Value | float | int
@@ -58,18 +58,13 @@ def _target(y: Any, who: str) -> float:
     """A target must be a finite plain number; a Value is refused (it would carry gradient)."""
     if isinstance(y, Value):
         raise TypeError(f"{who}: targets are plain numbers, got a Value ({y!r}); pass y.data")
-    if isinstance(y, bool) or not isinstance(y, numbers.Real):
-        raise TypeError(f"{who}: target must be a number, got {type(y).__name__} {y!r}")
-    y = float(y)
-    if not math.isfinite(y):
-        raise ValueError(f"{who}: target {y!r} is not finite")
-    return y
+    return finite_real(y, who, "target")
 
 
 def _pred(p: Any, who: str) -> Value:
     if isinstance(p, Value):
         return p
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+    if not is_real(p):
         raise TypeError(f"{who}: prediction must be a Value or a number, got {type(p).__name__}")
     return Value(float(p))
 
@@ -103,8 +98,9 @@ def _check_probability(p: float, who: str, what: str = "probability") -> None:
 
 def _log_base(base: float, who: str) -> float:
     """ln(base), the divisor that turns nats into units of ``base`` (2 → bits)."""
-    if isinstance(base, bool) or not isinstance(base, numbers.Real) or base <= 0 or base == 1:
-        raise ValueError(f"{who}: base must be a number > 0 and != 1, got {base!r}")
+    base = finite_real(base, who, "base")
+    if base <= 0.0 or base == 1.0:
+        raise ValueError(f"{who}: base must be > 0 and != 1, got {base!r}")
     return math.log(base)
 
 
@@ -211,7 +207,7 @@ def softmax(logits: Sequence[Pred]) -> list[Value]:
 
 
 def _class_index(t: Any, k: int, who: str) -> int:
-    if isinstance(t, bool) or not isinstance(t, numbers.Real) or not float(t).is_integer():
+    if not is_real(t) or not float(t).is_integer():
         raise ValueError(f"{who}: target must be an int class index, got {t!r}")
     t = int(float(t))
     if not 0 <= t < k:
@@ -244,8 +240,7 @@ def cross_entropy(logits: Any, target: Any) -> Value:
 
 def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
     """alpha · Σ p², the L2 (weight decay) term to add to a loss; its gradient is 2·alpha·p."""
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha >= 0:
-        raise ValueError(f"l2_penalty: alpha must be a number >= 0, got {alpha!r}")
+    alpha = non_negative(alpha, "l2_penalty", "alpha")
     ps = list(params)
     if not ps:
         raise ValueError("l2_penalty: empty input (no parameters)")
@@ -253,7 +248,7 @@ def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
         if not isinstance(p, Value):
             raise TypeError(f"l2_penalty: parameters must be Values, got {type(p).__name__}")
     squares = [p * p for p in ps]
-    return float(alpha) * sum(squares[1:], squares[0])
+    return alpha * sum(squares[1:], squares[0])
 
 
 # -- information theory (lecture notes 003) -----------------------------------------------
