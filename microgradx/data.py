@@ -28,12 +28,13 @@ The training vocabulary follows the lecture notes:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
+from ._checks import finite_real, is_int, non_negative, positive
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -56,26 +57,18 @@ __all__ = [
 
 
 def _check_count(where: str, name: str, value: Any, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if not is_int(value):
         raise TypeError(f"{where}: {name} must be an int, got {type(value).__name__} {value!r}")
     if value < minimum:
         raise ValueError(f"{where}: {name} must be >= {minimum}, got {value!r}")
     return int(value)
 
 
-def _check_scale(where: str, name: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a real number, got {type(value).__name__}")
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{where}: {name} must be finite and >= 0, got {value!r}")
-    return float(value)
-
-
 def _rng(where: str, seed: Any) -> np.random.Generator:
     """A Generator from an int seed (reproducible), a Generator (shared), or None (fresh)."""
     if seed is None or isinstance(seed, np.random.Generator):
         return np.random.default_rng(seed)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+    if not is_int(seed):
         raise TypeError(
             f"{where}: seed must be an int, a numpy Generator or None, got {type(seed).__name__}"
         )
@@ -111,7 +104,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: Any = 0) -> Dataset:
     for the −1/+1 labels the hinge loss expects.
     """
     n = _check_count("make_moons", "n", n)
-    noise = _check_scale("make_moons", "noise", noise)
+    noise = non_negative(noise, "make_moons", "noise")
     rng = _rng("make_moons", seed)
     n_upper = n // 2
     t_upper = np.linspace(0.0, np.pi, n_upper)
@@ -129,8 +122,8 @@ def make_circles(n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: A
     ``factor`` must lie strictly between 0 and 1; ``noise`` is the Gaussian standard deviation.
     """
     n = _check_count("make_circles", "n", n)
-    noise = _check_scale("make_circles", "noise", noise)
-    factor = _check_scale("make_circles", "factor", factor)
+    noise = non_negative(noise, "make_circles", "noise")
+    factor = finite_real(factor, "make_circles", "factor")
     if not 0.0 < factor < 1.0:
         raise ValueError(f"make_circles: factor must be in (0, 1), got {factor!r}")
     rng = _rng("make_circles", seed)
@@ -156,10 +149,8 @@ def make_spirals(
     """
     n = _check_count("make_spirals", "n", n)
     n_classes = _check_count("make_spirals", "n_classes", n_classes, minimum=2)
-    noise = _check_scale("make_spirals", "noise", noise)
-    turns = _check_scale("make_spirals", "turns", turns)
-    if turns == 0.0:
-        raise ValueError("make_spirals: turns must be > 0, got 0.0")
+    noise = non_negative(noise, "make_spirals", "noise")
+    turns = positive(turns, "make_spirals", "turns")
     rng = _rng("make_spirals", seed)
     sizes = [n // n_classes + (1 if k < n % n_classes else 0) for k in range(n_classes)]
     arms, labels = [], []
@@ -179,7 +170,7 @@ def make_xor(n: int = 200, noise: float = 0.2, seed: Any = 0) -> Dataset:
     standard deviation ``noise``, so ``make_xor(4, noise=0)`` is exactly the truth table.
     """
     n = _check_count("make_xor", "n", n)
-    noise = _check_scale("make_xor", "noise", noise)
+    noise = non_negative(noise, "make_xor", "noise")
     rng = _rng("make_xor", seed)
     corners = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
     which = np.arange(n) % 4
@@ -198,7 +189,7 @@ def make_regression(
     """
     n = _check_count("make_regression", "n", n)
     n_features = _check_count("make_regression", "n_features", n_features)
-    noise = _check_scale("make_regression", "noise", noise)
+    noise = non_negative(noise, "make_regression", "noise")
     rng = _rng("make_regression", seed)
     w = rng.normal(size=n_features)
     b = rng.normal()
