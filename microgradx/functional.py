@@ -25,10 +25,10 @@ transform, and the transforms work inside ``no_grad()`` (like ``torch.func.grad`
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ._checks import is_real
 from .engine import Value, enable_grad, topological_order
 
 __all__ = ["grad", "hessian", "jacobian", "value_and_grad"]
@@ -178,7 +178,7 @@ def _lift_args(args: Sequence[Any], where: str) -> tuple[list[Value], bool]:
     for i, a in enumerate(args):
         if isinstance(a, Value):
             inputs.append(a)
-        elif isinstance(a, numbers.Real) and not isinstance(a, bool):
+        elif is_real(a):
             inputs.append(Value(float(a)))  # Value() rejects NaN and inf with a clear ValueError
         else:
             raise TypeError(

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ._checks import is_real
 from .engine import Value
 
 MAX_EXPRESSION_LENGTH = 500
@@ -109,7 +110,7 @@ def _one_line(e: BaseException) -> str:
 
 
 def _number(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if not is_real(value):
         raise ExpressionError(f"{name} must be a number, got {value!r}")
     try:
         x = float(value)
@@ -151,7 +152,7 @@ class _Walker:
             raise ExpressionError(f"undefined variable {node.id!r}: give it a value with --set")
         if isinstance(node, ast.Constant):
             value = node.value
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if not is_real(value):
                 raise ExpressionError(f"only numbers are allowed as constants, got {value!r}")
             return Value(_number(value, "constant"))
         if isinstance(node, ast.BinOp):
@@ -186,11 +187,7 @@ def _is_number(node: ast.expr) -> bool:
     """A numeric literal, optionally signed: ``2``, ``-0.5``, ``+1e-3``."""
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         node = node.operand
-    return (
-        isinstance(node, ast.Constant)
-        and isinstance(node.value, (int, float))
-        and not isinstance(node.value, bool)
-    )
+    return isinstance(node, ast.Constant) and is_real(node.value)
 
 
 def _constant(node: ast.expr, what: str) -> float:

@@ -23,11 +23,11 @@ import inspect
 import itertools
 import json
 import math
-import numbers
 import os
 from pathlib import Path
 from typing import Any
 
+from ._checks import is_int, is_real
 from ._files import atomic_open
 from .nn import MLP
 
@@ -96,7 +96,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _number(value: Any) -> float:
     """A finite float from a parsed JSON number; ValueError for anything else."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if not is_real(value):
         raise ValueError(f"expected a number, got {type(value).__name__} {_short(value)}")
     try:
         result = float(value)
@@ -120,13 +120,14 @@ def _names(keys: Any) -> str:
 
 def _expected_parameter_count(config: dict[str, Any]) -> int:
     """Parameters the config describes, computed before building anything (bounds memory)."""
-    nin, nouts = config.get("nin"), config.get("nouts")
-    if isinstance(nin, bool) or not isinstance(nin, int) or nin < 1:
+    nin: Any = config.get("nin")
+    nouts: Any = config.get("nouts")
+    if not is_int(nin) or nin < 1:
         raise ValueError(f"config 'nin' must be an integer >= 1, got {_short(nin)}")
     if not isinstance(nouts, list) or not nouts:
         raise ValueError(f"config 'nouts' must be a non-empty list of widths, got {_short(nouts)}")
     for width in nouts:
-        if isinstance(width, bool) or not isinstance(width, int) or width < 1:
+        if not is_int(width) or width < 1:
             raise ValueError(f"config 'nouts' holds {_short(width)}; widths must be integers >= 1")
     sizes = [nin, *nouts]
     return sum((fan_in + 1) * width for fan_in, width in itertools.pairwise(sizes))
@@ -212,7 +213,7 @@ def _build(config: dict[str, Any], parameters: dict[str, Any]) -> MLP:
 def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> MLP:
     """Read a model written by ``save``; ValueError naming the problem for any invalid file."""
     source = _as_path(path, "load")
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+    if not is_int(max_bytes) or max_bytes < 1:
         raise ValueError(f"load: max_bytes must be an integer >= 1, got {max_bytes!r}")
     with open(source, "rb") as f:
         raw = f.read(max_bytes + 1)  # never read more than the limit, whatever stat says
