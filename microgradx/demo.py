@@ -16,11 +16,13 @@ install it and still writes the other three files.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import data
 from .engine import Value
@@ -28,6 +30,8 @@ from .nn import MLP
 
 DEFAULT_OUT = "microgradx-demo"
 OPTIMIZER_NAMES = ("adam", "sgd", "momentum", "rmsprop", "adagrad")
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -53,37 +57,26 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
-def _positive_int(text: str) -> int:
-    """argparse type: an integer >= 1 (anything else is a usage error, exit code 2)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
-    return value
+def _arg_type(
+    convert: Callable[[str], _T], wanted: str, ok: Callable[[_T], bool]
+) -> Callable[[str], _T]:
+    """An argparse type: ``convert(text)`` if ``ok`` accepts it, else a usage error (exit 2)."""
+
+    def parse(text: str) -> _T:
+        try:
+            value = convert(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"expected {wanted}, got {text}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    """argparse type: an integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {value}")
-    return value
-
-
-def _learning_rate(text: str) -> float:
-    """argparse type: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not 0.0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text}")
-    return value
+_positive_int = _arg_type(int, "an integer >= 1", lambda v: v >= 1)
+_seed = _arg_type(int, "an integer >= 0", lambda v: v >= 0)
+_learning_rate = _arg_type(float, "a finite number > 0", lambda v: 0.0 < v < math.inf)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
