@@ -45,6 +45,7 @@ import numpy as np
 from tqdm import tqdm  # the text bar: tqdm.auto warns in Jupyter without ipywidgets
 
 from . import losses, optim
+from ._checks import finite_real, is_real
 from .compile import Replay, trace
 from .data import batches, iterations_per_epoch
 from .engine import Value, no_grad
@@ -329,7 +330,7 @@ def fit(
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         raise ValueError(f"{who}: epochs must be an integer >= 1, got {epochs!r}")
     iterations_per_epoch(len(X), batch_size)  # validates batch_size
-    if isinstance(l2, bool) or not isinstance(l2, numbers.Real) or not 0 <= l2 < math.inf:
+    if not is_real(l2) or not 0 <= l2 < math.inf:
         raise ValueError(f"{who}: l2 must be a finite number >= 0, got {l2!r}")
     if not isinstance(progress, bool):
         raise TypeError(f"{who}: progress must be a bool, got {type(progress).__name__}")
@@ -422,6 +423,5 @@ def predict_scores(model: MLP, X: Any) -> np.ndarray:
 
 def predict(model: MLP, X: Any, threshold: float = 0.0) -> np.ndarray:
     """Class labels for each row of X: 1/0 by ``threshold`` for one output, else the argmax."""
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"predict: threshold must be a number, got {type(threshold).__name__}")
-    return _classes(predict_scores(model, X), float(threshold))
+    threshold = finite_real(threshold, "predict", "threshold")
+    return _classes(predict_scores(model, X), threshold)
