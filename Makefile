@@ -3,8 +3,8 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-# Quiet progress bars and the demo when run by CI (CI=true); interactive runs keep them.
-DEMO_ARGS ?=
+# CI logs (CI=true) get the demo without progress bars; interactive runs keep them.
+DEMO_ARGS ?= $(if $(CI),--quiet,)
 
 .PHONY: demo test lint bench docs notebooks graphviz clean
 
@@ -44,7 +44,8 @@ docs: $(STAMP) graphviz
 	$(BIN)/python docs/make_gallery.py
 
 notebooks: $(STAMP)
-	$(BIN)/jupyter lab notebooks/ || $(BIN)/python -m notebook notebooks/
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(BIN)/jupyter lab notebooks/
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -26,21 +24,10 @@ import w2_chain
 import w3_memory
 import w4_wide_sum
 
+from microgradx._files import atomic_open
+
 WORKLOADS = (w1_mlp, w2_chain, w3_memory, w4_wide_sum)
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write text to path so that readers see the old file or the new one, never a half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; the results are for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -79,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
             *tables,
         ]
     )
-    write_atomically(args.output, text)
+    with atomic_open(args.output, "w") as f:  # readers see the old results or the new, never half
+        f.write(text)
     if not args.quiet:
         print(text)
         print(f"wrote {args.output}")
