@@ -237,8 +237,9 @@ class Value:
             order = topological_order(self, leaves=create_graph)
             self.grad = 1.0 if self._fn is not None else self.grad + 1.0  # seed: ∂self/∂self = 1
             if create_graph:
-                for node in reversed(order):
-                    _backprop_recording(node)
+                with enable_grad():  # as PyTorch: create_graph records even inside no_grad()
+                    for node in reversed(order):
+                        _backprop_recording(node)
                 for node in order:
                     if not isinstance(node.grad, Value):
                         node.grad = _node(float(node.grad), None)

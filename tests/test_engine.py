@@ -295,6 +295,18 @@ def test_create_graph_grads_match_the_float_path() -> None:
     assert (x2.grad.data, y2.grad.data) == pytest.approx(floats, rel=1e-15)
 
 
+def test_create_graph_records_the_backward_pass_even_inside_no_grad() -> None:
+    x = Value(2.0)
+    y = x**3
+    with no_grad():
+        y.backward(create_graph=True)
+    g = x.grad
+    assert isinstance(g, Value) and g.data == 12.0
+    zero_grad([x])
+    g.backward()
+    assert x.grad == 12.0  # d/dx 3x² at 2; it was silently 0 when no graph was recorded
+
+
 def test_third_derivative_by_differentiating_twice() -> None:
     x = Value(0.8)
     x.sin().backward(create_graph=True)
