@@ -234,7 +234,7 @@ class Value:
         node = self
         try:
             # Leaves are needed in the order only to turn their grads into Values below.
-            order = topological_order(self, leaves=create_graph)
+            order = _sort(self, leaves=create_graph, reset_grads=True)
             self.grad = 1.0 if self._fn is not None else self.grad + 1.0  # seed: ∂self/∂self = 1
             if create_graph:
                 with enable_grad():  # as PyTorch: create_graph records even inside no_grad()
@@ -282,17 +282,29 @@ def _backprop_recording(node: Value) -> None:
 def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
     """Every node reachable from root, parents before children (root last). Iterative.
 
-    Intermediate nodes get their ``grad`` reset to 0 on the way, so a second backward() never
-    double-counts them; leaves keep theirs (they accumulate, as in PyTorch). With
-    ``leaves=False`` only op nodes are listed (plus root): all that backward() needs, since a
-    leaf has no rule to apply — and skipping them halves the sort when half the nodes are
-    leaves (constants in a chain, the 2·10⁵ inputs of a wide sum).
+    Read-only: no ``.grad`` changes. With ``leaves=False`` only op nodes are listed (plus root).
     """
+    _expect_root(root)
+    return _sort(root, leaves=leaves, reset_grads=False)
+
+
+def _expect_root(root: Any) -> None:
     if not isinstance(root, Value):
         raise TypeError(
             f"backward: expected a Value (a scalar loss), got {type(root).__name__}; "
             "for several outputs, combine them first, e.g. sum(outputs)"
         )
+
+
+def _sort(root: Value, *, leaves: bool, reset_grads: bool) -> list[Value]:
+    """The topological sort behind ``topological_order`` and ``backward``.
+
+    backward() passes ``reset_grads``: intermediate nodes get their ``grad`` reset to 0 as they
+    are emitted, so a second backward() never double-counts them, without a second pass over
+    the graph; leaves keep theirs (they accumulate, as in PyTorch). It also passes
+    ``leaves=False``, since a leaf has no rule to apply — skipping them halves the sort when
+    half the nodes are leaves (constants in a chain, the 2·10⁵ inputs of a wide sum).
+    """
     # Depth-first post-order without recursion, so 10⁶-deep chains are fine. A node is
     # expanded by pushing it back under a ``None`` marker and then its unvisited parents;
     # popping the marker means those parents are all done, so the node below it is emitted.
@@ -305,7 +317,7 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
         node = pop()
         if node is None:
             node = pop()
-            if node._fn is not None:  # type: ignore[union-attr]
+            if reset_grads and node._fn is not None:  # type: ignore[union-attr]
                 node.grad = 0.0  # type: ignore[union-attr]
             emit(node)
         elif node not in visited:
@@ -323,8 +335,7 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
 
 def backward(root: Value, *, create_graph: bool = False) -> None:
     """Function form of ``root.backward()``, with a clear error for a non-Value root."""
-    if not isinstance(root, Value):
-        topological_order(root)  # raises the explanatory TypeError
+    _expect_root(root)
     root.backward(create_graph=create_graph)
 
 

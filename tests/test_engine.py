@@ -209,6 +209,16 @@ def test_topological_order_is_deterministic_and_parents_come_first() -> None:
     assert orders[0] == orders[1] == orders[2]
 
 
+def test_topological_order_leaves_gradients_untouched() -> None:
+    x = Value(1.5)
+    t = x * x
+    y = t * 3.0
+    y.backward()
+    assert t.grad == 3.0
+    topological_order(y)
+    assert (t.grad, y.grad, x.grad) == (3.0, 1.0, 9.0)  # t.grad was reset to 0 here
+
+
 def test_gradients_are_identical_across_runs() -> None:
     runs = []
     for _ in range(3):
