@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import gc
 import math
-import numbers
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from . import ops
+from ._checks import is_real
 from .ops import Op
 
 Number = float | int
@@ -39,10 +39,16 @@ def _as_float(x: Any, where: str) -> float:
             raise TypeError(
                 f"{where}: expected a number, got a Value ({x!r}); use the Value itself, or .data"
             )
-        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        if not is_real(x):
             wanted = "a real number" if where == "Value" else "a Value or a real number"
             raise TypeError(f"{where}: expected {wanted}, got {type(x).__name__} {x!r}")
-        x = float(x)
+        try:
+            x = float(x)
+        except OverflowError:  # an int beyond the float range
+            raise ValueError(
+                f"{where}: {type(x).__name__} too large for a float; "
+                "microgradx Values hold finite numbers only"
+            ) from None
     if not math.isfinite(x):
         raise ValueError(
             f"{where}: {x!r} is not finite; microgradx Values hold finite numbers only"

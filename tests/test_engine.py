@@ -366,6 +366,15 @@ def test_value_rejects_non_finite_data(data: float) -> None:
         Value(data)
 
 
+def test_an_int_too_large_for_a_float_is_a_value_error_naming_the_op() -> None:
+    with pytest.raises(ValueError, match=r"Value: int too large for a float"):
+        Value(10**400)
+    with pytest.raises(ValueError, match=r"add: int too large for a float"):
+        Value(1.0) + 10**400
+    with pytest.raises(ValueError, match=r"pow: int too large"):
+        Value(1.0) ** 10**400
+
+
 def test_adding_a_string_is_a_type_error_naming_the_op() -> None:
     with pytest.raises(TypeError, match=r"add: expected a Value or a real number, got str 'a'"):
         Value(1) + "a"  # type: ignore[operator]
