@@ -126,6 +126,7 @@ def _neuron_graph(model: MLP, X: Any) -> Any:
     inputs = [Value(xi, label=f"x{i}") for i, xi in enumerate(x)]  # named leaves: x0, x1
     out = neuron(inputs)
     out.label = f"{neuron.name}.out"
+    model.zero_grad()  # fit() leaves the last batch's grads, and backward() accumulates
     out.backward()
     title = f"{neuron.name}: {neuron.activation}(w · x + b) for one training sample"
     graph = draw_dot(out, title=title, params=neuron.parameters())

@@ -137,3 +137,17 @@ def test_python_dash_m_runs_the_cli():
     )
     assert result.returncode == 0
     assert "--batch-size" in result.stdout
+
+
+def test_graph_shows_the_drawn_samples_grads_not_leftovers_from_training():
+    # fit() leaves the last batch's gradients in .grad; the picture must not add them in.
+    from microgradx import MLP, data
+    from microgradx.demo import _neuron_graph
+
+    X, _ = data.make_moons(20, seed=0)
+    clean = _neuron_graph(MLP(2, [4, 1], seed=0), X).source
+    model = MLP(2, [4, 1], seed=0)
+    for p in model.parameters():
+        p.grad = 123.0
+    assert _neuron_graph(model, X).source == clean
+    assert all(p.grad == 0.0 for p in model.parameters())
