@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from ._checks import finite_real, is_int, non_negative, positive
-from .engine import Value
+from .engine import Value, zero_grad
 
 Schedule = Callable[[int], float]
 """A learning-rate schedule: step number t (0 for the first step) → learning rate."""
@@ -158,8 +158,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Reset every parameter's ``.grad`` to 0 (call before each ``backward()``)."""
-        for p in self.params:
-            p.grad = 0.0
+        zero_grad(self.params)
 
     def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as a JSON-able dict (a schedule is stored as ``lr: None``)."""
