@@ -27,13 +27,14 @@ parameters are deterministic (seeded numpy ``Generator``); inputs are validated.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .engine import Value
+from ._checks import is_int
+from .data import _rng
+from .engine import Value, zero_grad
 
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu,
@@ -56,16 +57,14 @@ def _check_choice(kind: str, value: Any, choices: Iterable[str], who: str) -> st
 
 
 def _check_count(name: str, value: Any, who: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if not is_int(value) or value < 1:
         raise ValueError(f"{who}: {name} must be an integer >= 1, got {value!r}")
     return int(value)
 
 
-def _as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+def _as_rng(rng: np.random.Generator | int | None, who: str) -> np.random.Generator:
     # None means seed 0, not OS entropy: the same program builds the same network every run.
-    if isinstance(rng, np.random.Generator):
-        return rng
-    return np.random.default_rng(0 if rng is None else rng)
+    return _rng(who, 0 if rng is None else rng)
 
 
 def _as_inputs(x: Any, nin: int, who: str) -> Sequence[Any]:
@@ -106,8 +105,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to 0 (gradients accumulate across backward calls)."""
-        for p in self.parameters():
-            p.grad = 0.0
+        zero_grad(self.parameters())
 
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
@@ -158,7 +156,7 @@ class Neuron(Module):
         fan_out = _check_count("fan_out", fan_out, "Neuron")
         self.name = name
         prefix = f"{name}." if name else ""
-        gen = _as_rng(rng)
+        gen = _as_rng(rng, "Neuron")
         if init == "uniform":  # micrograd: random.uniform(-1, 1)
             ws = gen.uniform(-1.0, 1.0, self.nin)
         elif init == "he":  # He et al. 2015: N(0, 2 / fan_in), suited to ReLU
@@ -207,7 +205,7 @@ class Layer(Module):
         self.activation = _check_choice("activation", activation, ACTIVATIONS, "Layer")
         self.init = _check_choice("init", init, INITS, "Layer")
         self.name = name
-        gen = _as_rng(rng)  # one generator shared by all neurons, so they differ
+        gen = _as_rng(rng, "Layer")  # one generator shared by all neurons, so they differ
         prefix = f"{name}." if name else ""
         self.neurons = [
             Neuron(nin, activation, init, gen, f"{prefix}N{j}", fan_out=self.nout)
@@ -255,7 +253,7 @@ class MLP(Module):
         )
         self.init = _check_choice("init", init, INITS, "MLP")
         self.seed = seed
-        gen = np.random.default_rng(seed)
+        gen = _as_rng(seed, "MLP")
         sizes = [self.nin, *self.nouts]
         last = len(self.nouts)
         self.layers = [

@@ -258,6 +258,20 @@ def test_bad_nin_is_rejected(nin: object) -> None:
         MLP(nin, [1])  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("build", "who"),
+    [
+        (lambda: MLP(2, [1], seed="a"), "MLP"),
+        (lambda: MLP(2, [1], seed=1.5), "MLP"),
+        (lambda: Layer(2, 1, rng="a"), "Layer"),
+        (lambda: Neuron(2, rng=[0.5]), "Neuron"),
+    ],
+)
+def test_bad_seed_is_a_type_error_naming_the_class(build, who: str) -> None:
+    with pytest.raises(TypeError, match=rf"{who}: seed must be an int"):
+        build()
+
+
 def test_unknown_activation_lists_the_choices() -> None:
     with pytest.raises(ValueError, match="relu, tanh, sigmoid, leaky_relu, linear"):
         MLP(2, [1], activation="gelu")
