@@ -14,6 +14,7 @@ import argparse
 import ast
 import math
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -96,7 +97,10 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
         raise ExpressionError(f"invalid syntax: {e.msg}") from None
     except (ValueError, MemoryError, RecursionError) as e:  # NUL bytes, absurd nesting
         raise ExpressionError(f"cannot parse the expression: {type(e).__name__}") from None
-    leaves = {name: Value(_number(value, name), label=name) for name, value in variables.items()}
+    leaves: dict[str, Value] = {}
+    for given, value in variables.items():
+        name = _identifier(given)
+        leaves[name] = Value(_number(value, name), label=name)
     try:
         return _Walker(leaves).visit(tree.body, 0)
     except (ArithmeticError, ValueError, TypeError) as e:
@@ -119,6 +123,11 @@ def _number(value: Any, name: str) -> float:
     if not math.isfinite(x):
         raise ExpressionError(f"{name} must be finite, got {value!r}")
     return x
+
+
+def _identifier(name: str) -> str:
+    """``name`` as the parser sees it: Python folds identifiers to NFKC (``ｘ`` is ``x``)."""
+    return unicodedata.normalize("NFKC", name)
 
 
 class _Walker:
@@ -219,7 +228,7 @@ def _op_text(op: ast.AST) -> str:
 def _assignment(text: str) -> tuple[str, float]:
     """Parse one ``--set NAME=VALUE``."""
     name, sep, value = text.partition("=")
-    name = name.strip()
+    name = _identifier(name.strip())
     if not sep or not name.isidentifier():
         raise ExpressionError(f"--set expects NAME=NUMBER, got {text!r}")
     if name in FUNCTIONS or name == "leaky_relu":

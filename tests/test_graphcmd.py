@@ -170,3 +170,9 @@ def test_missing_dot_gives_the_install_hint_and_writes_nothing(
 def test_unknown_suffix_without_format_exits_2(tmp_path: Path):
     assert run_graph(*NEURON, "-o", str(tmp_path / "g.gif")) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_variable_spelled_with_compatibility_characters_is_found(tmp_path: Path):
+    # Python reads the identifier "ｘ" (fullwidth) as "x" (NFKC), so --set must do the same.
+    assert run_graph("ｘ * 2", "--set", "ｘ=5", "-o", str(tmp_path / "g.dot")) == 0
+    assert parse_expression("ｘ * 2", {"ｘ": 5}).data == 10.0
