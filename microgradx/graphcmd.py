@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import ast
-import math
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ._checks import is_real
+from ._checks import finite_real, is_real
 from .engine import Value
 
 MAX_EXPRESSION_LENGTH = 500
@@ -113,16 +112,11 @@ def _one_line(e: BaseException) -> str:
     return " ".join(str(e).split()) or type(e).__name__
 
 
-def _number(value: Any, name: str) -> float:
-    if not is_real(value):
-        raise ExpressionError(f"{name} must be a number, got {value!r}")
+def _number(value: Any, what: str) -> float:
     try:
-        x = float(value)
-    except OverflowError:
-        raise ExpressionError(f"{name} is too large for a float") from None
-    if not math.isfinite(x):
-        raise ExpressionError(f"{name} must be finite, got {value!r}")
-    return x
+        return finite_real(value, what, "value")
+    except (TypeError, ValueError) as e:
+        raise ExpressionError(str(e)) from None
 
 
 def _identifier(name: str) -> str:
@@ -237,7 +231,7 @@ def _assignment(text: str) -> tuple[str, float]:
         number = float(value)
     except ValueError:
         raise ExpressionError(f"--set {name}: {value.strip()!r} is not a number") from None
-    return name, _number(number, name)
+    return name, _number(number, f"--set {name}")
 
 
 def add_parser(subparsers: Any) -> None:
