@@ -153,11 +153,8 @@ class _Walker:
             if node.id in FUNCTIONS or node.id == "leaky_relu":
                 raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
             raise ExpressionError(f"undefined variable {node.id!r}: give it a value with --set")
-        if isinstance(node, ast.Constant):
-            value = node.value
-            if not is_real(value):
-                raise ExpressionError(f"only numbers are allowed as constants, got {value!r}")
-            return Value(_number(value, "constant"))
+        if isinstance(node, ast.Constant):  # numbers were taken above
+            raise ExpressionError(f"only numbers are allowed as constants, got {node.value!r}")
         if isinstance(node, ast.BinOp):
             raise ExpressionError(f"operator {_op_text(node.op)} is not allowed; use + - * / **")
         if isinstance(node, ast.UnaryOp):
