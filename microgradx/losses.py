@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import finite_real, is_real, non_negative
+from ._checks import finite_real, is_int, is_real, non_negative
 from .engine import Value
 
 Pred = Value | float | int
@@ -87,8 +87,13 @@ def _pairs(pred: Any, target: Any, who: str) -> list[tuple[Value, float]]:
     return [pair for p, y in zip(pred, target, strict=True) for pair in _pairs(p, y, who)]
 
 
+def _sum(terms: list[Value]) -> Value:
+    # Start from the first term, not from 0: sum() would add a constant 0 node to the graph.
+    return sum(terms[1:], terms[0])
+
+
 def _mean(terms: list[Value]) -> Value:
-    return sum(terms[1:], terms[0]) / len(terms)
+    return _sum(terms) / len(terms)
 
 
 def _check_probability(p: float, who: str, what: str = "probability") -> None:
@@ -114,8 +119,7 @@ def mse(pred: Any, target: Any) -> Value:
 
 def half_sse(pred: Any, target: Any) -> Value:
     """Half the sum of squared errors ½·Σ (ŷ − y)²: its gradient is (ŷ − y) (not averaged)."""
-    terms = [(p - y) * (p - y) for p, y in _pairs(pred, target, "half_sse")]
-    return 0.5 * sum(terms[1:], terms[0])
+    return 0.5 * _sum([(p - y) * (p - y) for p, y in _pairs(pred, target, "half_sse")])
 
 
 def mae(pred: Any, target: Any) -> Value:
@@ -133,6 +137,7 @@ def binary_cross_entropy(prob: Any, target: Any, eps: float = 1e-12) -> Value:
     passes no gradient (like ``torch.clamp``). For raw scores use the ``_with_logits`` form.
     """
     who = "binary_cross_entropy"
+    eps = finite_real(eps, who, "eps")
     if not 0.0 < eps < 0.5:
         raise ValueError(f"{who}: eps must be in (0, 0.5), got {eps!r}")
     terms = []
@@ -181,13 +186,18 @@ def _logit_list(logits: Any, who: str) -> list[Value]:
     return zs
 
 
-def _logsumexp(zs: list[Value]) -> Value:
-    # log Σ e^z = m + log Σ e^(z − m) with m = max z: every exp() sees z − m ≤ 0, so nothing
-    # overflows at ±1000, and the sum is ≥ 1, so the log is finite. m is a constant: the
-    # gradient does not depend on it (shifting all logits leaves softmax unchanged).
+def _shifted_exps(zs: list[Value]) -> tuple[float, list[Value]]:
+    """(m, [e^(z − m)]) with m = max z: every exp() sees z − m ≤ 0, so nothing overflows at
+    ±1000, and the largest term is 1. m is a constant: the gradient does not depend on it
+    (shifting all logits leaves softmax unchanged)."""
     m = max(z.data for z in zs)
-    exps = [(z - m).exp() for z in zs]
-    return sum(exps[1:], exps[0]).log() + m
+    return m, [(z - m).exp() for z in zs]
+
+
+def _logsumexp(zs: list[Value]) -> Value:
+    # log Σ e^z = m + log Σ e^(z − m); the sum is ≥ 1, so the log is finite.
+    m, exps = _shifted_exps(zs)
+    return _sum(exps).log() + m
 
 
 def log_softmax(logits: Sequence[Pred]) -> list[Value]:
@@ -199,17 +209,16 @@ def log_softmax(logits: Sequence[Pred]) -> list[Value]:
 
 def softmax(logits: Sequence[Pred]) -> list[Value]:
     """softmax(z)ᵢ = e^zᵢ / Σⱼ e^zⱼ, computed with the max subtracted so it never overflows."""
-    zs = _logit_list(logits, "softmax")
-    m = max(z.data for z in zs)
-    exps = [(z - m).exp() for z in zs]
-    total = sum(exps[1:], exps[0])
+    _, exps = _shifted_exps(_logit_list(logits, "softmax"))
+    total = _sum(exps)
     return [e / total for e in exps]
 
 
 def _class_index(t: Any, k: int, who: str) -> int:
-    if not is_real(t) or not float(t).is_integer():
+    # is_int first: float() of a huge int would raise OverflowError instead of this message.
+    if not (is_int(t) or (is_real(t) and float(t).is_integer())):
         raise ValueError(f"{who}: target must be an int class index, got {t!r}")
-    t = int(float(t))
+    t = int(t)
     if not 0 <= t < k:
         raise ValueError(f"{who}: target class {t} is out of range for {k} classes (0..{k - 1})")
     return t
@@ -247,8 +256,7 @@ def l2_penalty(params: Iterable[Value], alpha: float) -> Value:
     for p in ps:
         if not isinstance(p, Value):
             raise TypeError(f"l2_penalty: parameters must be Values, got {type(p).__name__}")
-    squares = [p * p for p in ps]
-    return alpha * sum(squares[1:], squares[0])
+    return alpha * _sum([p * p for p in ps])
 
 
 # -- information theory (lecture notes 003) -----------------------------------------------
@@ -286,5 +294,4 @@ def entropy(p: Any, base: float = math.e) -> Value:
     total = math.fsum(q.data for q in ps)
     if abs(total - 1.0) > 1e-6:
         raise ValueError(f"{who}: probabilities must sum to 1, got {total!r}")
-    terms = [q * q.log() for q in ps if q.data > 0.0]
-    return -sum(terms[1:], terms[0]) / ln_base
+    return -_sum([q * q.log() for q in ps if q.data > 0.0]) / ln_base

@@ -393,6 +393,17 @@ def test_target_class_out_of_range_is_rejected() -> None:
         cross_entropy(values([1.0, 2.0, 3.0]), 0.5)
 
 
+def test_a_huge_target_class_is_out_of_range_not_an_overflow() -> None:
+    with pytest.raises(ValueError, match=r"cross_entropy: target class .* is out of range"):
+        cross_entropy(values([1.0, 2.0, 3.0]), 10**400)
+
+
+@pytest.mark.parametrize(("eps", "error"), [("0.1", TypeError), (math.nan, ValueError)])
+def test_binary_cross_entropy_eps_must_be_a_number(eps: object, error: type) -> None:
+    with pytest.raises(error, match="binary_cross_entropy: eps must be"):
+        binary_cross_entropy([Value(0.5)], [1.0], eps=eps)  # type: ignore[arg-type]
+
+
 def test_hinge_labels_must_be_plus_or_minus_one() -> None:
     with pytest.raises(ValueError, match=r"hinge: label must be -1 or \+1, got 0.0"):
         hinge(values([0.5, 0.1]), [1, 0])
