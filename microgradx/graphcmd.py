@@ -269,7 +269,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Parse, differentiate and render; returns the exit code (2 for a bad expression)."""
-    from .viz import GraphvizNotFoundError, draw_dot, render_graph
+    from .viz import GraphvizNotFoundError, _graph_order, draw_dot, render_graph
 
     output = Path(args.output)
     fmt = args.format or (output.suffix.lstrip(".").lower() or "svg")
@@ -291,25 +291,12 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{e} (or use --format dot)", code=1)
     except OSError as e:
         return _fail(f"cannot write {output}: {e.strerror or e}", code=1)
-    grads = ", ".join(
-        f"∂/∂{name} = {v.grad:.6g}" for name, v in _leaves(root).items() if not args.no_backward
-    )
-    print(f"{args.expression} = {root.data:.6g}" + (f"; {grads}" if grads else ""))
+    summary = f"{args.expression} = {root.data:.6g}"
+    if not args.no_backward:
+        # viz._graph_order is read-only; engine.topological_order zeroes intermediate grads
+        leaves = {v.label: v for v in _graph_order(root) if v.is_leaf() and v.label}
+        grads = ", ".join(f"∂/∂{name} = {v.grad:.6g}" for name, v in sorted(leaves.items()))
+        summary += f"; {grads}" if grads else ""
+    print(summary)
     print(f"wrote {output}")
     return 0
-
-
-def _leaves(root: Value) -> dict[str, Value]:
-    """The labelled leaves of the graph, by name."""
-    found: dict[str, Value] = {}
-    seen: set[Value] = {root}
-    stack = [root]
-    while stack:
-        v = stack.pop()
-        if v.is_leaf() and v.label:
-            found.setdefault(v.label, v)
-        for p in v.parents:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return dict(sorted(found.items()))
