@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from ._checks import finite_real, is_real, non_negative
 from .engine import Value, no_grad
-from .functional import _check_output, grad, hessian
+from .functional import grad, hessian
 
 __all__ = [
     "METHODS",
@@ -190,7 +190,7 @@ def gradcheck(
     point, eps, atol, rtol = _check_gradcheck_args(f, inputs, eps, atol, rtol, where)
     n = len(point)
     autodiff = grad(f, argnum=tuple(range(n)))(*point)
-    numeric = numerical_gradient(_on_floats(f), point, eps, "central")
+    numeric = numerical_gradient(_on_values(f, where), point, eps, "central")
     rows = [(str(i), autodiff[i], numeric[i]) for i in range(n)]
     return _compare(rows, "input", atol, rtol, f"{where} (eps={eps:g})")
 
@@ -252,15 +252,6 @@ def _compare(
 # -- helpers and validation ------------------------------------------------------------------
 
 
-def _on_floats(f: Callable[..., Value]) -> Callable[..., float]:
-    """f, a function of Values returning a Value, as a function of floats returning a float."""
-
-    def f_of_floats(*xs: float) -> float:
-        return _check_output(f(*(Value(x) for x in xs)), "gradcheck").data
-
-    return f_of_floats
-
-
 def _float_function(
     f: Callable[..., Any], probe: Sequence[float], where: str
 ) -> Callable[..., float]:
@@ -274,16 +265,23 @@ def _float_function(
     def on_floats(*xs: float) -> float:
         return _as_float(f(*xs), where)
 
+    try:
+        f(*probe)
+    except (AttributeError, TypeError):
+        on_values = _on_values(f, where)
+        on_values(*probe)
+        return on_values
+    return on_floats
+
+
+def _on_values(f: Callable[..., Any], where: str) -> Callable[..., float]:
+    """f, written for Values, as floats in and a float out; no graph is built."""
+
     def on_values(*xs: float) -> float:
         with no_grad():
             return _as_float(f(*(Value(x) for x in xs)), where)
 
-    try:
-        f(*probe)
-    except (AttributeError, TypeError):
-        on_values(*probe)
-        return on_values
-    return on_floats
+    return on_values
 
 
 def _call(f: Callable[[float], Any], x: float, where: str) -> float:
@@ -309,7 +307,7 @@ def _check_callable(f: Any, where: str) -> None:
 def _check_method(
     method: Any, where: str
 ) -> Callable[[Callable[[float], Any], float, float], float]:
-    if method not in _DIFFERENCES:
+    if not isinstance(method, str) or method not in _DIFFERENCES:
         raise ValueError(f"{where}: method must be one of {', '.join(METHODS)}; got {method!r}")
     return _DIFFERENCES[method]
 

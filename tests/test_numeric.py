@@ -246,6 +246,10 @@ def test_differences_reject_functions_returning_non_numbers() -> None:
 def test_numerical_gradient_rejects_bad_input() -> None:
     with pytest.raises(ValueError, match=r"numerical_gradient: method must be one of .*'midpoint'"):
         numerical_gradient(lambda x: x, [1.0], method="midpoint")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"numerical_gradient: method must be one of .*\['central'\]"
+    ):
+        numerical_gradient(lambda x: x, [1.0], method=["central"])  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"numerical_gradient: expected a non-empty sequence"):
         numerical_gradient(lambda x: x, [])
     with pytest.raises(ValueError, match=r"numerical_gradient: step h must be > 0, got -1\.0"):
