@@ -34,18 +34,11 @@ ALPHA = 1e-4  # micrograd demo's L2 penalty
 
 
 def moons(n: int = N_MOONS, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles, labels in {-1, +1} (the layout of sklearn's make_moons)."""
-    rng = np.random.default_rng(seed)
-    n_out = n // 2
-    n_in = n - n_out
-    t_out = np.linspace(0.0, np.pi, n_out)
-    t_in = np.linspace(0.0, np.pi, n_in)
-    x = np.concatenate([np.cos(t_out), 1.0 - np.cos(t_in)])
-    y = np.concatenate([np.sin(t_out), 1.0 - np.sin(t_in) - 0.5])
-    points = np.stack([x, y], axis=1) + rng.normal(scale=noise, size=(n, 2))
-    labels = np.concatenate([-np.ones(n_out), np.ones(n_in)])
-    order = rng.permutation(n)
-    return points[order], labels[order]
+    """microgradx.data's two moons with labels in {-1, +1}, as micrograd's hinge loss wants."""
+    from microgradx import data
+
+    X, y = data.make_moons(n, noise=noise, seed=seed)
+    return X, data.signed_labels(y)
 
 
 Layer = list[tuple[list[float], float]]  # one (weights, bias) pair per neuron
