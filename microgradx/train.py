@@ -34,7 +34,6 @@ NaN for regression targets.
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 import time
 from collections.abc import Callable
@@ -45,9 +44,9 @@ import numpy as np
 from tqdm import tqdm  # the text bar: tqdm.auto warns in Jupyter without ipywidgets
 
 from . import losses, optim
-from ._checks import finite_real, is_real
+from ._checks import finite_real, is_int, is_real
 from .compile import Replay, trace
-from .data import batches, iterations_per_epoch
+from .data import _rng, batches, iterations_per_epoch
 from .engine import Value, no_grad
 from .nn import MLP
 
@@ -327,13 +326,15 @@ def fit(
         raise ValueError(f"{who}: X has {len(X)} samples but y has {len(objective.targets)}")
     if len(X) == 0:
         raise ValueError(f"{who}: no training data (X is empty)")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
+    if not is_int(epochs) or epochs < 1:
         raise ValueError(f"{who}: epochs must be an integer >= 1, got {epochs!r}")
     iterations_per_epoch(len(X), batch_size)  # validates batch_size
     if not is_real(l2) or not 0 <= l2 < math.inf:
         raise ValueError(f"{who}: l2 must be a finite number >= 0, got {l2!r}")
-    if not isinstance(progress, bool):
-        raise TypeError(f"{who}: progress must be a bool, got {type(progress).__name__}")
+    for flag, value in (("progress", progress), ("compiled", compiled)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{who}: {flag} must be a bool, got {type(value).__name__}")
+    rng = _rng(who, seed)
     validation = None
     if val is not None:
         if not isinstance(val, (tuple, list)) or len(val) != 2:
@@ -352,7 +353,6 @@ def fit(
     make_step = _compiled_loss_and_grad if compiled else _eager_loss_and_grad
     loss_and_grad = make_step(model, objective.fn, float(l2))
     n = len(X)
-    rng = np.random.default_rng(seed)
     history = History()
     start = time.perf_counter()
     bar = tqdm(
