@@ -48,6 +48,7 @@ from typing import Any, Literal
 import numpy as np
 
 from . import engine
+from ._checks import finite_real
 from .engine import Value, enable_grad, topological_order
 from .ops import Op
 
@@ -76,7 +77,10 @@ def trace(fn: Callable[..., Value], *example: float) -> Replay:
     if not example:
         raise TypeError("trace: give one example number per argument of the function")
     name = getattr(fn, "__name__", type(fn).__name__)
-    inputs = [Value(x, label=f"input {i}") for i, x in enumerate(example)]
+    inputs = [
+        Value(finite_real(x, "trace", f"example {i}"), label=f"input {i}")
+        for i, x in enumerate(example)
+    ]
     guards: list[tuple[engine.Comparison, Value, Any, bool]] = []
 
     def watch(cmp: engine.Comparison, a: Value, b: Any, result: bool) -> None:

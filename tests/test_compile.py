@@ -309,6 +309,12 @@ def test_trace_needs_an_example() -> None:
         mx.trace(lambda: Value(1.0))
 
 
+@pytest.mark.parametrize(("example", "error"), [("1.0", TypeError), (math.nan, ValueError)])
+def test_trace_rejects_a_bad_example_naming_trace(example: object, error: type) -> None:
+    with pytest.raises(error, match=r"trace: example 0 must be"):
+        mx.trace(lambda x: x * 2, example)  # type: ignore[arg-type]
+
+
 def test_bad_reduction_is_rejected() -> None:
     replay = mx.trace(lambda x: x * 2.0, 1.0)
     with pytest.raises(ValueError, match="reduction"):
