@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from microgradx import MLP, Value
+from microgradx._files import atomic_write_bytes
 from microgradx.cli import main as microgradx_cli
 from microgradx.data import make_moons, train_val_test_split
 from microgradx.functional import hessian, value_and_grad
@@ -88,7 +89,7 @@ def demo(out: Path) -> list[Path]:
             raise RuntimeError("microgradx demo failed; run it directly to see why")
         pairs = [("decision_boundary.png", "demo_decision_boundary.png")]
         pairs.append(("loss.png", "demo_history.png"))
-        return [Path(shutil.copyfile(Path(tmp) / src, out / dst)) for src, dst in pairs]
+        return [atomic_write_bytes(out / dst, (Path(tmp) / src).read_bytes()) for src, dst in pairs]
 
 
 def optimizers(out: Path) -> list[Path]:
