@@ -75,11 +75,11 @@ def fd_error(out: Path) -> list[Path]:
     return [save_figure(fig, out / "fd_error.png", dpi=90)]
 
 
-def moons() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Notebook 04's data: all 150 points (X, y), then the training split (X_train, y_train)."""
+def moons_train() -> tuple[np.ndarray, np.ndarray]:
+    """Notebook 04's training split of its 150 moons points."""
     X, y = make_moons(150, noise=0.15, seed=0)
     (X_train, y_train), _, _ = train_val_test_split(X, y, seed=0)
-    return X, y, X_train, y_train
+    return X_train, y_train
 
 
 def demo(out: Path) -> list[Path]:
@@ -94,7 +94,7 @@ def demo(out: Path) -> list[Path]:
 
 def optimizers(out: Path) -> list[Path]:
     """SGD, Momentum, AdaGrad, RMSProp and Adam training one MLP on two moons (notebook 04)."""
-    _, _, X_train, y_train = moons()
+    X_train, y_train = moons_train()
     curves = {}
     for name in ("sgd", "momentum", "adagrad", "rmsprop", "adam"):
         settings = dict(loss="bce", optimizer=name, epochs=25, batch_size=10, progress=False)
