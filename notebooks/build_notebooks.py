@@ -101,8 +101,8 @@ NB01: list[Cell] = [
     ## The same by `backward()`
 
     A `Value` remembers how it was made. Building $z$ from `Value`s records a graph; `draw_dot`
-    draws it. Every node shows its `data` and its `grad`, still $0$ because no gradient has
-    been computed yet.
+    draws it. Every node shows its `data`; its `grad` reads "—" and the caption says the
+    gradients are not computed yet, because `backward()` has not run.
     """),
     code("""
         x = Value(x0, label="x")
