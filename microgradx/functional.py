@@ -42,7 +42,7 @@ def grad(f: Callable[..., Value], argnum: Argnum = 0) -> Callable[..., Any]:
     >>> grad(lambda x: x ** 3)(2.0)
     12.0
     """
-    gradient_and_value = value_and_grad(f, argnum)
+    gradient_and_value = _value_and_grad(f, argnum, "grad")
 
     def gradient(*args: Any) -> Any:
         return gradient_and_value(*args)[1]
@@ -57,18 +57,25 @@ def value_and_grad(f: Callable[..., Value], argnum: Argnum = 0) -> Callable[...,
     >>> value_and_grad(lambda x, y: x * y, argnum=(0, 1))(3.0, 4.0)
     (12.0, (4.0, 3.0))
     """
-    _check_callable(f, "value_and_grad")
-    indices, single = _check_argnum(argnum, "value_and_grad")
+    return _value_and_grad(f, argnum, "value_and_grad")
+
+
+def _value_and_grad(
+    f: Callable[..., Value], argnum: Argnum, where: str
+) -> Callable[..., tuple[Any, Any]]:
+    """value_and_grad, with errors naming ``where``: the transform the user called."""
+    _check_callable(f, where)
+    indices, single = _check_argnum(argnum, where)
 
     def value_and_gradient(*args: Any) -> tuple[Any, Any]:
         for i in indices:
             if not -len(args) <= i < len(args):
                 raise ValueError(
-                    f"grad: argnum {i} is out of range for a call with {len(args)} argument(s)"
+                    f"{where}: argnum {i} is out of range for a call with {len(args)} argument(s)"
                 )
-        inputs, nested = _lift_args(args, "grad")
+        inputs, nested = _lift_args(args, where)
         with enable_grad():
-            out = _check_output(f(*inputs), "grad")
+            out = _check_output(f(*inputs), where)
             grads = _gradients(out, [inputs[i] for i in indices], nested)
         value = out if nested else out.data
         return value, (grads[0] if single else tuple(grads))

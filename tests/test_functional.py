@@ -199,6 +199,13 @@ def test_grad_rejects_bad_argnums() -> None:
         grad(lambda x: x, argnum=())
 
 
+def test_value_and_grad_errors_name_value_and_grad() -> None:
+    with pytest.raises(ValueError, match=r"^value_and_grad: argnum 2 is out of range"):
+        value_and_grad(lambda x, y: x * y, argnum=2)(1.0, 2.0)
+    with pytest.raises(TypeError, match=r"^value_and_grad: argument 0 must be a real number"):
+        value_and_grad(lambda x: x)("1")
+
+
 def test_grad_rejects_non_numeric_arguments_naming_them() -> None:
     with pytest.raises(TypeError, match=r"grad: argument 1 must be a real number, got str '2'"):
         grad(lambda x, y: x * y)(1.0, "2")
