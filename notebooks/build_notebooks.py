@@ -510,9 +510,10 @@ NB03: list[Cell] = [
     ## Vanishing gradients
 
     Backpropagation multiplies one local gradient per layer. $\sigma'(x) \le \tfrac14$ for
-    every $x$, so through $L$ sigmoid layers the gradient shrinks by up to $4^{-L}$: the first
-    layers of a deep sigmoid network hardly learn. $\tanh'(0) = 1$ and $\mathrm{ReLU}' = 1$
-    on its active side, so they pass gradients through.
+    every $x$, so through $L$ sigmoid layers the activations' factors multiply to at most
+    $4^{-L}$ (the weights aside): the first layers of a deep sigmoid network hardly learn.
+    $\tanh'(0) = 1$ and $\mathrm{ReLU}' = 1$ on its active side, so they pass gradients
+    through.
 
     Below: the same 6-hidden-layer network (width 8, Xavier initialisation) with each
     activation, one backward pass of the MSE loss on 32 points, and the mean $|\partial J /
