@@ -1130,8 +1130,8 @@ NB05: list[Cell] = [
 
     - `backward(create_graph=True)` turns the backward pass into a graph: second
       derivatives, Hessians and `grad(grad(f))` come from the same rule table.
-    - Newton's method needs a handful of steps where gradient descent needs hundreds, but
-      each step builds and solves an $n\times n$ system: for a network with $n = 10^6$
+    - Newton's method needs a handful of steps where gradient descent needed over a thousand
+      here, but each step builds and solves an $n\times n$ system: for a network with $n = 10^6$
       parameters that is why deep learning uses first-order methods (and adaptive ones such
       as Adam, notebook 4, which estimate a per-parameter scale instead).
     """),
