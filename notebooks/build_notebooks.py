@@ -18,6 +18,8 @@ from textwrap import dedent
 
 import nbformat
 
+from microgradx._files import atomic_write_bytes
+
 HERE = Path(__file__).resolve().parent
 Cell = tuple[str, str]  # ("md" | "code", source)
 
@@ -1174,7 +1176,7 @@ def main() -> int:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
                 stale.append(path.name)
         else:
-            path.write_text(text, encoding="utf-8")
+            atomic_write_bytes(path, text.encode("utf-8"))
             print(f"wrote {path.relative_to(HERE.parent)}")
     if stale:
         print("out of date (run notebooks/build_notebooks.py):", ", ".join(stale))
