@@ -75,6 +75,7 @@ class Row:
 
     @property
     def median(self) -> float:
+        """Median of the timed rounds (NaN when the engine was skipped)."""
         return statistics.median(self.times) if self.times else float("nan")
 
 

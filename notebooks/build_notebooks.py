@@ -27,10 +27,12 @@ SETUP = "%matplotlib inline"  # figures returned by microgradx.viz display inlin
 
 
 def md(text: str) -> Cell:
+    """A Markdown cell from an indented triple-quoted string."""
     return ("md", dedent(text).strip())
 
 
 def code(*parts: str) -> Cell:
+    """A code cell joining the dedented parts line by line."""
     return ("code", "\n".join(dedent(part).strip() for part in parts))
 
 
@@ -1165,6 +1167,7 @@ def build(stem: str, cells: list[Cell]) -> nbformat.NotebookNode:
 
 
 def main() -> int:
+    """Rewrite every notebook, or with ``--check`` exit 1 naming the stale ones."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="fail if a notebook is stale")
     args = parser.parse_args()
