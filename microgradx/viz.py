@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import graphviz
 
 from . import numeric
+from ._checks import is_int
 from ._files import atomic_open, atomic_write_bytes
 from .engine import Value, no_grad
 
@@ -1034,9 +1035,9 @@ def plot_paths(
         raise ValueError(f"{where}: no paths to plot")
     checked = {name: _check_path(path, where, name) for name, path in paths.items()}
     (x0, x1), (y0, y1) = _check_limits(xlim, where, "xlim"), _check_limits(ylim, where, "ylim")
-    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2:
+    if not is_int(levels) or levels < 2:
         raise ValueError(f"{where}: levels must be an int >= 2, got {levels!r}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+    if not is_int(resolution) or resolution < 2:
         raise ValueError(f"{where}: resolution must be an int >= 2, got {resolution!r}")
 
     xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
