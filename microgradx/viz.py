@@ -677,6 +677,7 @@ def render_backward_steps(
             f"the graph has {total:,} nodes; step-through frames are for graphs of at most "
             f"{max_steps} nodes (raise max_steps to draw more)"
         )
+    rankdir = _check_rankdir(rankdir)
     param_set = set(params) if params is not None else None
     grads: dict[Value, float] = {}
     paths = []
@@ -703,7 +704,7 @@ def render_backward_steps(
         }
         dot = _draw(
             plan,
-            rankdir=_check_rankdir(rankdir),
+            rankdir=rankdir,
             show_grad=True,
             show_local_grad=True,
             colors=True,
