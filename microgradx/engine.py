@@ -290,7 +290,6 @@ def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
 
     Read-only: no ``.grad`` changes. With ``leaves=False`` only op nodes are listed (plus root).
     """
-    _expect_root(root)
     return _sort(root, leaves=leaves, reset_grads=False)
 
 
@@ -311,6 +310,7 @@ def _sort(root: Value, *, leaves: bool, reset_grads: bool) -> list[Value]:
     ``leaves=False``, since a leaf has no rule to apply — skipping them halves the sort when
     half the nodes are leaves (constants in a chain, the 2·10⁵ inputs of a wide sum).
     """
+    _expect_root(root)  # also for Value.backward(3.0), called unbound
     # Depth-first post-order without recursion, so 10⁶-deep chains are fine. A node is
     # expanded by pushing it back under a ``None`` marker and then its unvisited parents;
     # popping the marker means those parents are all done, so the node below it is emitted.
