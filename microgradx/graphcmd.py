@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._checks import finite_real, is_real
-from .engine import Value
+from .engine import Value, topological_order
 
 MAX_EXPRESSION_LENGTH = 500
 MAX_DEPTH = 200  # nesting of the expression tree; far below Python's recursion limit
@@ -269,7 +269,7 @@ def _fail(message: str, code: int = 2) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Parse, differentiate and render; returns the exit code (2 for a bad expression)."""
-    from .viz import GraphvizNotFoundError, _graph_order, draw_dot, render_graph
+    from .viz import GraphvizNotFoundError, draw_dot, render_graph
 
     output = Path(args.output)
     fmt = args.format or (output.suffix.lstrip(".").lower() or "svg")
@@ -293,8 +293,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"cannot write {output}: {e.strerror or e}", code=1)
     summary = f"{args.expression} = {root.data:.6g}"
     if not args.no_backward:
-        # viz._graph_order is read-only; engine.topological_order zeroes intermediate grads
-        leaves = {v.label: v for v in _graph_order(root) if v.is_leaf() and v.label}
+        leaves = {v.label: v for v in topological_order(root) if v.is_leaf() and v.label}
         grads = ", ".join(f"∂/∂{name} = {v.grad:.6g}" for name, v in sorted(leaves.items()))
         summary += f"; {grads}" if grads else ""
     print(summary)
