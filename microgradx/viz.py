@@ -31,7 +31,7 @@ import graphviz
 from . import numeric
 from ._checks import is_int
 from ._files import atomic_open, atomic_write_bytes
-from .engine import Value, no_grad
+from .engine import Value, no_grad, topological_order
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -119,18 +119,7 @@ def _graph_order(root: Value) -> list[Value]:
     """Every node reachable from root, parents before children, root last; touches no grads."""
     if not isinstance(root, Value):
         raise TypeError(f"expected a Value to draw, got {type(root).__name__}")
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:  # iterative post-order: a 10⁶-deep chain needs no recursion
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-        elif node not in visited:  # marked when expanded, so a node follows all its parents
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
-    return order
+    return topological_order(root)
 
 
 def _local_grads(node: Value) -> tuple[float, ...]:
