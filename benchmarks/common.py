@@ -65,6 +65,16 @@ def mlp_forward(layers: list[list[tuple[list[Any], Any]]], x: Sequence[Any]) -> 
 # -- timing ---------------------------------------------------------------------------------
 
 
+ENGINES = (
+    "micrograd 0.1.0",
+    "microgradx eager",
+    "microgradx replay",
+    "torch 0-d tensors",
+    "torch batched",
+)
+"""Every table lists its engines in this order (rows an engine cannot run say why)."""
+
+
 @dataclass
 class Row:
     """One engine's line in a table."""

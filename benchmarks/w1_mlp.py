@@ -14,6 +14,7 @@ from typing import Any
 
 from common import (
     ALPHA,
+    ENGINES,
     Row,
     fmt_time,
     import_micrograd,
@@ -181,18 +182,11 @@ def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
     }
     for name, ts in times.items():
         rows[name] = Row(name, ts, notes.get(name, ""))
-    order = [
-        "micrograd 0.1.0",
-        "microgradx eager",
-        "microgradx replay",
-        "torch 0-d tensors",
-        "torch batched",
-    ]
     extra = (
         f"Forward + backward + SGD update; first-step losses agree across engines to "
         f"{spread:.1e} (loss {ref:.6f})."
     )
-    return table(TITLE, [rows[n] for n in order if n in rows], extra=extra)
+    return table(TITLE, [rows[k] for k in ENGINES if k in rows], extra=extra)
 
 
 if __name__ == "__main__":

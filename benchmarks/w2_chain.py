@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from common import Row, import_micrograd, import_torch, interleave, recursion_limit, table
+from common import ENGINES, Row, import_micrograd, import_torch, interleave, recursion_limit, table
 
 TITLE = "W2 — chain c ← c·1.0001 + 0.001 of depth N: build + backward"
 DEFAULT_LIMIT = sys.getrecursionlimit()
@@ -79,14 +79,7 @@ def run_one(n: int, rounds: int, tick: Callable[[], None] = lambda: None) -> str
     if grads:
         spread = max(grads.values()) - min(grads.values())
         extra = f"dc/dx = 1.0001^N agrees across engines to {spread:.1e}."
-    order = [
-        "micrograd 0.1.0",
-        "microgradx eager",
-        "microgradx replay",
-        "torch 0-d tensors",
-        "torch batched",
-    ]
-    return table(f"{TITLE} (N = {n:,})", [rows[k] for k in order if k in rows], extra=extra)
+    return table(f"{TITLE} (N = {n:,})", [rows[k] for k in ENGINES if k in rows], extra=extra)
 
 
 def ticks(quick: bool) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from common import Row, import_micrograd, import_torch, interleave, recursion_limit, table
+from common import ENGINES, Row, import_micrograd, import_torch, interleave, recursion_limit, table
 
 TITLE = "W4 — wide sum Σ aᵢ·bᵢ of 10⁵ products: build + backward"
 N = 10**5
@@ -88,15 +88,8 @@ def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
     for name, ts in times.items():
         rows[name] = Row(name, ts, notes.get(name, ""))
     rows["microgradx replay"] = Row("microgradx replay", note="n/a: one sample, nothing to batch")
-    order = [
-        "micrograd 0.1.0",
-        "microgradx eager",
-        "microgradx replay",
-        "torch 0-d tensors",
-        "torch batched",
-    ]
     extra = f"The sums agree across engines to {spread:.1e}."
-    return table(TITLE, [rows[k] for k in order if k in rows], extra=extra)
+    return table(TITLE, [rows[k] for k in ENGINES if k in rows], extra=extra)
 
 
 if __name__ == "__main__":
