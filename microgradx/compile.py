@@ -208,44 +208,20 @@ class Replay:
         scale = float(scale) / n if reduction == "mean" else float(scale)
         # The seed: every sample's output contributes `scale` to the reduced loss.
         grads[self._out] = np.full(n, scale) if self._out_batched else scale * n
+
+        def explain_batch(fn: Op, args: tuple[Any, ...], e: Exception) -> Exception:
+            return _explain(fn.vjp, args, n, f"{self.name}: backward through '{fn.name}'")
+
+        def explain_scalar(fn: Op, args: tuple[Any, ...], e: Exception) -> Exception:
+            return type(e)(f"backward through '{fn.name}' in {self.name}: {e}")
+
         with np.errstate(**_TRAPS):  # type: ignore[arg-type]
-            for fn, k, i, j, need_i, need_j in self._batch_back:
-                g = grads[k]
-                if g is None:  # only compared, never used by the output
-                    continue
-                try:
-                    if j < 0:
-                        da, db = fn.vjp(g, vals[k], vals[i]), None
-                    else:
-                        da, db = fn.vjp(g, vals[k], vals[i], vals[j])
-                except FloatingPointError:
-                    args = (g, vals[k], vals[i]) if j < 0 else (g, vals[k], vals[i], vals[j])
-                    where = f"{self.name}: backward through '{fn.name}'"
-                    raise _explain(fn.vjp, args, n, where) from None
-                # Never `+=` in place: a rule may return the same array twice (add: g, g).
-                if need_i:
-                    grads[i] = da if grads[i] is None else grads[i] + da
-                if need_j:
-                    grads[j] = db if grads[j] is None else grads[j] + db
+            _apply_rules(self._batch_back, grads, vals, (FloatingPointError,), explain_batch)
         # A value shared by all samples gets the sum of their gradients.
         for k in self._boundary:
             if isinstance(grads[k], np.ndarray):
                 grads[k] = float(grads[k].sum())
-        for fn, k, i, j, need_i, need_j in self._scalar_back:
-            g = grads[k]
-            if g is None:
-                continue
-            try:
-                if j < 0:
-                    da, db = fn.vjp(g, vals[k], vals[i]), None
-                else:
-                    da, db = fn.vjp(g, vals[k], vals[i], vals[j])
-            except (ArithmeticError, ValueError) as e:
-                raise type(e)(f"backward through '{fn.name}' in {self.name}: {e}") from e
-            if need_i:
-                grads[i] = da if grads[i] is None else grads[i] + da
-            if need_j:
-                grads[j] = db if grads[j] is None else grads[j] + db
+        _apply_rules(self._scalar_back, grads, vals, (ArithmeticError, ValueError), explain_scalar)
         for k, leaf in self._leaves:
             if grads[k] is not None:
                 leaf.grad += float(grads[k])
@@ -347,6 +323,31 @@ def _checked_forward(fn: Op) -> Callable[..., float]:
         return out if math.isfinite(out) else engine._checked(out, fn, *args)
 
     return forward
+
+
+def _apply_rules(
+    steps: list[tuple[Op, int, int, int, bool, bool]],
+    grads: list[Any],
+    vals: list[Any],
+    catch: tuple[type[Exception], ...],
+    explain: Callable[[Op, tuple[Any, ...], Exception], Exception],
+) -> None:
+    """The chain rule over tape entries: add each rule's contributions into ``grads``."""
+    for fn, k, i, j, need_i, need_j in steps:
+        g = grads[k]
+        if g is None:  # only compared, never used by the output
+            continue
+        args = (g, vals[k], vals[i]) if j < 0 else (g, vals[k], vals[i], vals[j])
+        try:
+            da, db = (fn.vjp(*args), None) if j < 0 else fn.vjp(*args)
+        except catch as e:
+            # numpy's trap is an implementation detail (hide it); a rule's own error is the cause.
+            raise explain(fn, args, e) from (None if isinstance(e, FloatingPointError) else e)
+        # Never `+=` in place: a rule may return the same array twice (add: g, g).
+        if need_i:
+            grads[i] = da if grads[i] is None else grads[i] + da
+        if need_j:
+            grads[j] = db if grads[j] is None else grads[j] + db
 
 
 def _explain(f: Callable[..., Any], args: tuple[Any, ...], n: int, where: str) -> Exception:
