@@ -190,8 +190,11 @@ class Value:
 
     @property
     def _op(self) -> str:
-        """micrograd's name for ``op`` (read-only)."""
-        return self.op
+        """micrograd's symbol for the op: "+", "*", "**3", "ReLU", "tanh" ("" for a leaf)."""
+        fn = self._fn
+        if fn is None:
+            return ""
+        return fn.micrograd or fn.name
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -222,6 +225,24 @@ class Value:
         return _mimebundle(self)
 
     # -- backpropagation ------------------------------------------------------------------
+
+    def _backward(self) -> None:
+        """micrograd's per-node step: add ``grad`` × each local derivative to the parents' grads.
+
+        The derivatives come from the rule table, as in ``backward()``; calling it on every
+        node in reverse topological order (after ``root.grad = 1.0``) is backpropagation by hand.
+        """
+        fn = self._fn
+        if fn is None:
+            return
+        a = self._a
+        b = self._b
+        if b is None:
+            a.grad += fn.vjp(self.grad, self.data, a.data)  # type: ignore[union-attr]
+        else:
+            da, db = fn.vjp(self.grad, self.data, a.data, b.data)  # type: ignore[union-attr]
+            a.grad += da  # type: ignore[union-attr]
+            b.grad += db
 
     def backward(self, *, create_graph: bool = False) -> None:
         """Compute d(self)/d(node) for every node of the graph and add it to ``node.grad``.

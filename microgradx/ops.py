@@ -38,6 +38,17 @@ class Op(NamedTuple):
     # The forward on numpy arrays of samples (compile.trace's replay); None when ``forward``
     # already works elementwise on arrays. Domain errors surface as numpy FloatingPointError.
     batched: Callable[..., Any] | None = None
+    # The constant a parameterised op was built with: the exponent of ``power(k)``, the slope
+    # of ``leaky_relu(slope)``; None for the fixed ops. Exporters read it, never the name.
+    param: float | None = None
+    # micrograd's ``_op`` string where micrograd or its lecture has the op ("+", "*", "**3",
+    # "ReLU"); empty means the same as ``name`` ("tanh", "exp", and the ops micrograd lacks).
+    micrograd: str = ""
+
+    def __reduce__(self) -> tuple[Callable[..., Op], tuple[str, float | None]]:
+        # Pickled by name (and parameter), never by its functions: lambdas cannot be pickled,
+        # and unpickling looks the op up in this table instead of running stored code.
+        return lookup, (self.name, self.param)
 
 
 # ---------------------------------------------------------------------------
@@ -225,10 +236,12 @@ def softplus_batched(a: np.ndarray) -> np.ndarray:
 
 # The last argument, where present, is the batched forward on sample arrays (see Op).
 
-ADD = Op("add", 2, add_forward, lambda g, out, a, b: (g, g), "+")
-SUB = Op("sub", 2, sub_forward, lambda g, out, a, b: (g, -g), "−")
-MUL = Op("mul", 2, mul_forward, lambda g, out, a, b: (g * b, g * a), "×")
-DIV = Op("div", 2, div_forward, lambda g, out, a, b: (g / b, -g * out / b), "÷", np.divide)
+ADD = Op("add", 2, add_forward, lambda g, out, a, b: (g, g), "+", micrograd="+")
+SUB = Op("sub", 2, sub_forward, lambda g, out, a, b: (g, -g), "−", micrograd="-")
+MUL = Op("mul", 2, mul_forward, lambda g, out, a, b: (g * b, g * a), "×", micrograd="*")
+DIV = Op(
+    "div", 2, div_forward, lambda g, out, a, b: (g / b, -g * out / b), "÷", np.divide, micrograd="/"
+)
 POW = Op(
     "pow",
     2,
@@ -236,8 +249,9 @@ POW = Op(
     lambda g, out, a, b: (_pow_base_grad(g, a, b), g * out * _log_or_nan(a)),
     "**",
     np.power,
+    micrograd="**",
 )
-NEG = Op("neg", 1, neg_forward, lambda g, out, a: -g, "−")
+NEG = Op("neg", 1, neg_forward, lambda g, out, a: -g, "−", micrograd="-")
 ABS = Op("abs", 1, abs_forward, lambda g, out, a: g * _sign(a), "abs")
 EXP = Op("exp", 1, exp_forward, lambda g, out, a: g * out, "exp", np.exp)
 LOG = Op("log", 1, log_forward, lambda g, out, a: g / a, "log", np.log)
@@ -251,7 +265,9 @@ SIGMOID = Op(
     "σ",
     sigmoid_batched,
 )
-RELU = Op("relu", 1, relu_forward, lambda g, out, a: g * _step(a), "relu", relu_batched)
+RELU = Op(
+    "relu", 1, relu_forward, lambda g, out, a: g * _step(a), "relu", relu_batched, micrograd="ReLU"
+)
 SOFTPLUS = Op(
     "softplus",
     1,
@@ -274,10 +290,13 @@ def power(k: float) -> Op:
     def batched(a: np.ndarray) -> np.ndarray:
         return np.power(a, k)
 
+    # micrograd writes f"**{other}": "**3" for x**3, "**-1" for the lecture's division.
+    shown = str(int(k)) if k.is_integer() and abs(k) < 2.0**53 else repr(k)
     if k == 0.0:  # d/dx x**0 = 0 everywhere; avoids 0 ** -1 when differentiating again
-        return Op("pow0", 1, forward, lambda g, out, a: g * 0.0, "**0", batched)
+        zero = lambda g, out, a: g * 0.0  # noqa: E731 (one line, like the table)
+        return Op("pow0", 1, forward, zero, "**0", batched, param=k, micrograd="**0")
     vjp = lambda g, out, a: g * k * a ** (k - 1.0)  # noqa: E731 (one line, like the table)
-    return Op(f"pow{k:g}", 1, forward, vjp, f"**{k:g}", batched)
+    return Op(f"pow{k:g}", 1, forward, vjp, f"**{k:g}", batched, param=k, micrograd=f"**{shown}")
 
 
 @lru_cache(maxsize=64)
@@ -291,7 +310,7 @@ def leaky_relu(slope: float) -> Op:
         return np.where(a > 0.0, a, slope * a)
 
     vjp = lambda g, out, a: g * _step(a, slope)  # noqa: E731 (one line, like the table)
-    return Op("leaky_relu", 1, forward, vjp, "leaky_relu", batched)
+    return Op("leaky_relu", 1, forward, vjp, "leaky_relu", batched, param=slope)
 
 
 # Every fixed primitive by name; ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones.
@@ -300,3 +319,20 @@ RULES: dict[str, Op] = {
     for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)
     + (SOFTPLUS, SIN, COS)
 }
+
+
+def lookup(name: str, param: float | None = None) -> Op:
+    """The primitive called ``name`` (built with ``param`` for power and leaky_relu)."""
+    if not isinstance(name, str):
+        raise TypeError(f"lookup: op name must be a string, got {type(name).__name__}")
+    if param is None:
+        if name in RULES:
+            return RULES[name]
+        raise ValueError(f"lookup: no primitive op named {name!r}")
+    if type(param) is not float or not math.isfinite(param):
+        raise ValueError(f"lookup: op {name!r} needs a finite float parameter, got {param!r}")
+    for family in (power, leaky_relu):
+        op = family(param)
+        if op.name == name:
+            return op
+    raise ValueError(f"lookup: no parameterised op named {name!r} (parameter {param!r})")

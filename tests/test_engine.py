@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -60,12 +61,87 @@ def test_micrograd_aliases_match_and_are_read_only() -> None:
     a, b = Value(1.0), Value(2.0)
     out = a * b
     assert out._prev == out.parents == (a, b)
-    assert out._op == out.op == "mul"
+    assert out._op == "*" and out.op == "mul"
     with pytest.raises(AttributeError):
         out._prev = ()  # type: ignore[misc]
     with pytest.raises(AttributeError):
         out._op = "add"  # type: ignore[misc]
-    assert out._prev == (a, b) and out._op == "mul"
+    assert out._prev == (a, b) and out._op == "*"
+
+
+@pytest.mark.parametrize(
+    ("build", "symbol", "name"),
+    [
+        (lambda x: x + 2, "+", "add"),
+        (lambda x: x * 2, "*", "mul"),
+        (lambda x: x**3, "**3", "pow3"),
+        (lambda x: x**-1, "**-1", "pow-1"),
+        (lambda x: x**0.5, "**0.5", "pow0.5"),
+        (lambda x: x.relu(), "ReLU", "relu"),
+        (lambda x: x.tanh(), "tanh", "tanh"),
+        (lambda x: x.exp(), "exp", "exp"),
+        (lambda x: x - 2, "-", "sub"),
+        (lambda x: x / 2, "/", "div"),
+        (lambda x: -x, "-", "neg"),
+        (lambda x: x.sigmoid(), "sigmoid", "sigmoid"),
+    ],
+    ids=["add", "mul", "pow3", "pow-1", "pow0.5", "relu", "tanh", "exp", "sub", "div", "neg",
+         "sigmoid"],
+)  # fmt: skip
+def test_underscore_op_is_micrograds_symbol_while_op_keeps_our_name(
+    build: Callable[[Value], Value], symbol: str, name: str
+) -> None:
+    out = build(Value(1.5))
+    assert out._op == symbol
+    assert out.op == name
+
+
+def test_a_leaf_has_an_empty_underscore_op_as_in_micrograd() -> None:
+    assert Value(1.0)._op == ""
+
+
+def test_manual_backward_steps_give_the_lectures_neuron_gradients() -> None:
+    # The lecture's neuron, backpropagated by hand one node at a time (its published numbers).
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1, x2w2 = x1 * w1, x2 * w2
+    x1w1x2w2 = x1w1 + x2w2
+    n = x1w1x2w2 + b
+    o = n.tanh()
+    o.grad = 1.0
+    for node in (o, n, x1w1x2w2, x2w2, x1w1, b, x1, x2, w1, w2):
+        node._backward()  # leaves: nothing to pass on, as micrograd's `lambda: None`
+    assert math.isclose(n.grad, 0.5, rel_tol=1e-12)
+    assert math.isclose(x1.grad, -1.5, rel_tol=1e-12)
+    assert math.isclose(w1.grad, 1.0, rel_tol=1e-12)
+    assert math.isclose(x2.grad, 0.5, rel_tol=1e-12)
+    assert w2.grad == 0.0
+
+
+def test_manual_backward_over_the_topological_order_equals_backward() -> None:
+    def build() -> tuple[Value, list[Value]]:
+        xs = [Value(0.3), Value(-1.2), Value(2.0)]
+        out = ((xs[0] * xs[1] + xs[2] ** 2).exp() / (1 + xs[0].sigmoid())).log() - xs[1] * xs[1]
+        return out, xs
+
+    out, xs = build()
+    out.grad = 1.0
+    for node in reversed(topological_order(out)):
+        node._backward()
+    expected_out, expected_xs = build()
+    expected_out.backward()
+    for ours, theirs in zip(xs, expected_xs, strict=True):
+        assert math.isclose(ours.grad, theirs.grad, rel_tol=1e-12)
+
+
+def test_manual_backward_adds_to_the_parents_grad_like_micrograd() -> None:
+    x = Value(3.0)
+    y = x * x  # the same parent twice: both contributions land on x
+    y.grad = 2.0
+    x.grad = 1.0
+    y._backward()
+    assert x.grad == 1.0 + 2.0 * 3.0 + 2.0 * 3.0
 
 
 def test_values_use_slots_and_hold_no_dict() -> None:

@@ -237,3 +237,66 @@ def test_saturating_ops_are_stable_at_plus_minus_1000(name: str, x: float) -> No
     v.grad = 0.0
     first.backward()  # the second derivative must be finite too (no overflow, no NaN)
     assert v.grad == 0.0
+
+
+# -- the op's parameter and micrograd symbol; lookup by name ----------------------------------
+
+
+@pytest.mark.parametrize("k", [2.0, 3.0, -1.0, 0.5, 0.0, 1e-7, 0.1234567])
+def test_power_op_carries_its_exponent_as_param(k: float) -> None:
+    op = (Value(2.0) ** k)._fn
+    assert op is not None and op.param == k
+
+
+@pytest.mark.parametrize("slope", [0.01, 0.2, 1.5])
+def test_leaky_relu_op_carries_its_slope_as_param(slope: float) -> None:
+    op = Value(-1.0).leaky_relu(slope)._fn
+    assert op is not None and op.param == slope
+
+
+def test_fixed_ops_have_no_param() -> None:
+    assert all(op.param is None for op in ops.RULES.values())
+
+
+def test_every_fixed_op_is_found_by_lookup_of_its_name() -> None:
+    for name, op in ops.RULES.items():
+        assert ops.lookup(name) is op
+
+
+@pytest.mark.parametrize("op", [ops.power(3.0), ops.power(-0.5), ops.leaky_relu(0.2)])
+def test_parameterised_ops_are_found_by_lookup_of_name_and_param(op: ops.Op) -> None:
+    assert ops.lookup(op.name, op.param) is op
+
+
+def test_lookup_tells_apart_exponents_that_print_alike() -> None:
+    # pow0.123457 names both; the parameter decides, the name only has to agree.
+    first, second = ops.power(0.1234567), ops.power(0.1234568)
+    assert first.name == second.name
+    assert ops.lookup(first.name, 0.1234568) is second
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "error"),
+    [
+        ("eval", None, ValueError),
+        ("pow3", None, ValueError),
+        ("leaky_relu", float("nan"), ValueError),
+        ("pow2", 3.0, ValueError),
+        ("add", "1", ValueError),
+        (print, None, TypeError),
+    ],
+    ids=["unknown", "power-without-param", "nan-param", "name-param-mismatch", "str-param",
+         "not-a-name"],
+)  # fmt: skip
+def test_lookup_refuses_what_is_not_in_the_table(name: object, param: object, error: type) -> None:
+    with pytest.raises(error, match="lookup"):
+        ops.lookup(name, param)  # type: ignore[arg-type]
+
+
+def test_ops_pickle_by_name_and_come_back_as_the_table_entry() -> None:
+    import pickle
+
+    for op in [*ops.RULES.values(), ops.power(2.0), ops.leaky_relu(0.2)]:
+        data = pickle.dumps(op)
+        assert b"lambda" not in data and b"forward" not in data
+        assert pickle.loads(data) is op
