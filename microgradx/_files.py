@@ -1,13 +1,54 @@
-"""Atomic file writing, shared by every module that writes files (models, pictures, results)."""
+"""Safe file writing and opening, shared by every module that writes or reads files."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import signal
+import stat
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
+
+_TERMINATING = (signal.SIGTERM, signal.SIGHUP) if hasattr(signal, "SIGHUP") else (signal.SIGTERM,)
+
+
+def file_kind(mode: int) -> str:
+    """What an ``st_mode`` describes, in words: "a directory", "a FIFO", ..."""
+    kinds = (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def writable_target(path: str | os.PathLike[str]) -> tuple[Path, os.stat_result | None]:
+    """The real file a write to ``path`` should replace, and its stat (None if it is new).
+
+    Symlinks are followed (the link's target is updated, the link stays a link). Anything
+    that is not a regular file is refused with an ``OSError`` naming what it is, before any
+    byte is written; a file the caller may not write is refused as ``open(path, "w")`` would.
+    """
+    target = Path(os.path.realpath(path))  # a symlink loop fails in os.stat below (ELOOP)
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        return target, None
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", os.fspath(path))
+    if not stat.S_ISREG(info.st_mode):
+        kind = file_kind(info.st_mode)
+        message = f"is {kind}, not a regular file; refusing to replace it"
+        raise OSError(errno.EINVAL, message, os.fspath(path))
+    if not os.access(target, os.W_OK):  # root may write anything, as with open()
+        raise PermissionError(errno.EACCES, "Permission denied (read-only file)", os.fspath(path))
+    return target, info
 
 
 @contextlib.contextmanager
@@ -16,27 +57,33 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[A
 
     Readers never see half a file: the data goes to a temporary file in the same directory
     (``os.replace`` is only atomic within one file system), is flushed to disk, and is then
-    renamed over the target. On any error, Ctrl-C included, the temporary file is removed and
-    the previous file is left untouched.
+    renamed over the target. On any error — Ctrl-C, SIGTERM and SIGHUP included — the
+    temporary file is removed and the previous file is left untouched. A symlink is written
+    through to its target; an existing file keeps its permission bits; a directory, device,
+    FIFO or socket at ``path`` is refused (``OSError``) and left alone.
     """
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_open: mode must be 'w' or 'wb', got {mode!r}")
-    target = Path(path)
+    target, existing = writable_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.parent / f".{target.name}.{secrets.token_hex(8)}.tmp"
-    # os.open with 0o666 (not mkstemp's 0o600) so the umask decides permissions, as for open().
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        encoding = "utf-8" if mode == "w" else None
-        with os.fdopen(fd, mode, encoding=encoding) as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())  # the data is on disk before the rename makes it visible
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    # A short name of its own (not the target's plus a suffix), so a 255-byte target name works.
+    tmp = target.parent / f".mgx-{secrets.token_hex(6)}.tmp"
+    with _signals_raise_in_main_thread():
+        # os.open with 0o666 (not mkstemp's 0o600) so the umask decides permissions, as for open().
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+        try:
+            if existing is not None:
+                _copy_ownership(fd, existing)
+            encoding = "utf-8" if mode == "w" else None
+            with os.fdopen(fd, mode, encoding=encoding) as f:
+                yield f
+                f.flush()
+                os.fsync(f.fileno())  # the data is on disk before the rename makes it visible
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
     _fsync_directory(target.parent)
 
 
@@ -45,6 +92,59 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     with atomic_open(path, "wb") as f:
         f.write(data)
     return Path(path)
+
+
+def _copy_ownership(fd: int, existing: os.stat_result) -> None:
+    """Give the new file the old one's permission bits (a 0600 file stays private)."""
+    os.fchmod(fd, stat.S_IMODE(existing.st_mode))
+    if hasattr(os, "fchown") and os.geteuid() == 0:  # only root may hand a file to its owner
+        with contextlib.suppress(OSError):
+            os.fchown(fd, existing.st_uid, existing.st_gid)
+
+
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived mid-write: unwind (removing the temp file), then re-deliver."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_raise_in_main_thread() -> Iterator[None]:
+    """While the block runs, SIGTERM/SIGHUP unwind it like Ctrl-C; then the caller's handler runs.
+
+    Handlers are installed only around the write and only where Python allows it (the main
+    thread); an ignored signal stays ignored, one handled outside Python is left alone. After
+    the block the previous handlers are back and a signal that arrived is sent again, so the
+    process ends (or the caller's handler runs) exactly as it would have without us.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    arrived: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        arrived.append(signum)
+        if len(arrived) == 1:  # the first unwinds the write; a second must not break the cleanup
+            raise _Terminated(signum)
+
+    previous = {}
+    for signum in _TERMINATING:
+        old = signal.getsignal(signum)
+        if old is not None and old != signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    except _Terminated:
+        pass
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+    if arrived:
+        signal.raise_signal(arrived[0])  # the default action ends the process here
+        name = signal.Signals(arrived[0]).name
+        raise InterruptedError(errno.EINTR, f"write interrupted by {name}")
 
 
 def _fsync_directory(directory: Path) -> None:

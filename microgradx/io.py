@@ -14,7 +14,11 @@ what the saved model predicted. ``save`` writes a temporary file in the same dir
 flushes it to disk and renames it over the target in one step (``os.replace``), so a crash
 or error mid-save leaves the previous file as it was and no temporary file behind.
 ``load`` treats the file as untrusted: anything but a well-formed model of this format and
-version raises ``ValueError`` saying what is wrong, and the file is never modified.
+version raises ``ValueError`` saying what is wrong, and the file is never modified. It
+refuses a FIFO, device or directory at once (without blocking), checks the size before
+reading, and counts the file's JSON arrays and objects while reading it in chunks, so a
+file built to make the JSON parser allocate gigabytes (``[[],[],…]``) is refused after its
+first megabyte.
 """
 
 from __future__ import annotations
@@ -24,21 +28,31 @@ import itertools
 import json
 import math
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
 from ._checks import is_int, is_real
-from ._files import atomic_open
+from ._files import atomic_open, file_kind
 from .nn import MLP
 
 FORMAT = "microgradx-mlp"
 VERSION = 1
 MAX_BYTES = 64 * 1024 * 1024
-"""Default size limit for ``load``: about two million parameters, far beyond a scalar MLP."""
+"""Default size limit for ``load``: room for ``MAX_PARAMETERS`` with long names."""
+
+MAX_PARAMETERS = 1_000_000
+"""Default parameter limit for ``load``, far beyond a scalar MLP (one takes ~30 s to load).
+The file's commas are counted before parsing, so a flood of tiny values is refused early."""
+
+MAX_CONTAINERS = 64
+"""JSON arrays and objects a model file may hold; ``save`` writes four (the document, config,
+its ``nouts`` list and parameters). Counted before parsing: each costs the parser memory."""
 
 _TOP_KEYS = ("format", "version", "config", "parameters")
+_CHUNK = 1 << 20
 
-__all__ = ["FORMAT", "MAX_BYTES", "VERSION", "load", "save"]
+__all__ = ["FORMAT", "MAX_BYTES", "MAX_CONTAINERS", "MAX_PARAMETERS", "VERSION", "load", "save"]
 
 
 def _as_path(path: Any, where: str) -> Path:
@@ -183,8 +197,13 @@ def _check_document(document: dict[str, Any]) -> tuple[dict[str, Any], dict[str,
     return config, parameters
 
 
-def _build(config: dict[str, Any], parameters: dict[str, Any]) -> MLP:
+def _build(config: dict[str, Any], parameters: dict[str, Any], max_parameters: int) -> MLP:
     expected = _expected_parameter_count(config)
+    if expected > max_parameters:
+        raise ValueError(
+            f"the architecture has {expected} parameters, more than max_parameters="
+            f"{max_parameters}; pass load(..., max_parameters=N) to allow it"
+        )
     if len(parameters) != expected:
         raise ValueError(
             f"the architecture has {expected} parameters but the file holds {len(parameters)}"
@@ -210,21 +229,59 @@ def _build(config: dict[str, Any], parameters: dict[str, Any]) -> MLP:
     return model
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> MLP:
+def _read_text(source: Path, max_bytes: int, max_parameters: int) -> str:
+    """The file's text, refusing non-regular files, oversized files and floods of JSON early."""
+    # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; fstat then refuses it.
+    fd = os.open(source, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise ValueError(f"is {file_kind(info.st_mode)}, not a model file")
+    with os.fdopen(fd, "rb") as f:
+        too_large = f"file is larger than {max_bytes} bytes; not a microgradx model"
+        if info.st_size > max_bytes:
+            raise ValueError(too_large)
+        raw, containers, commas = bytearray(), 0, 0
+        # The parser's memory grows with the number of containers and values, not with bytes:
+        # count both (C-speed bytes.count) and stop before parsing a file that has too many.
+        # Brackets and commas inside strings count too: a model file has none, so this errs safe.
+        while chunk := f.read(_CHUNK):
+            containers += chunk.count(b"[") + chunk.count(b"{")
+            commas += chunk.count(b",")
+            if containers > MAX_CONTAINERS:
+                raise ValueError(
+                    f"more than {MAX_CONTAINERS} JSON arrays/objects (a model file has 4); "
+                    "not a microgradx model"
+                )
+            if commas > max_parameters + MAX_CONTAINERS:  # config keys and widths: a few dozen
+                raise ValueError(
+                    f"more than {max_parameters} values; for a bigger model pass "
+                    "load(..., max_parameters=N)"
+                )
+            raw += chunk
+            if len(raw) > max_bytes:  # the file grew after fstat: never read past the limit
+                raise ValueError(too_large)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not a text (UTF-8) file; is it a model file at all?") from None
+
+
+def load(
+    path: str | os.PathLike[str],
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_parameters: int = MAX_PARAMETERS,
+) -> MLP:
     """Read a model written by ``save``; ValueError naming the problem for any invalid file."""
     source = _as_path(path, "load")
-    if not is_int(max_bytes) or max_bytes < 1:
-        raise ValueError(f"load: max_bytes must be an integer >= 1, got {max_bytes!r}")
-    with open(source, "rb") as f:
-        raw = f.read(max_bytes + 1)  # never read more than the limit, whatever stat says
+    for name, limit in (("max_bytes", max_bytes), ("max_parameters", max_parameters)):
+        if not is_int(limit) or limit < 1:
+            raise ValueError(f"load: {name} must be an integer >= 1, got {limit!r}")
     try:
-        if len(raw) > max_bytes:
-            raise ValueError(f"file is larger than {max_bytes} bytes; not a microgradx model")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError("not a text (UTF-8) file; is it a model file at all?") from None
+        text = _read_text(source, max_bytes, max_parameters)
         config, parameters = _check_document(_parse(text))
-        return _build(config, parameters)
+        del text  # the parsed document replaces it: free it before building the model
+        return _build(config, parameters, max_parameters)
     except ValueError as e:
         raise ValueError(f"load: {source}: {e}") from None

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import stat
+import subprocess
+import sys
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -275,3 +279,130 @@ def test_saved_file_permissions_follow_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+# -- files that are not model files at all: refused at once, in bounded memory -----------------
+
+
+_LOAD_SCRIPT = """
+import sys
+from microgradx import io
+try:
+    io.load(sys.argv[1])
+except ValueError as e:
+    print(e)
+"""
+
+
+def test_load_refuses_a_fifo_at_once_instead_of_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "model.json"
+    os.mkfifo(fifo)
+    result = subprocess.run(  # a subprocess: if load blocked, the timeout fails the test
+        [sys.executable, "-c", _LOAD_SCRIPT, str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert f"load: {fifo}: is a FIFO (named pipe), not a model file" in result.stdout
+
+
+def test_load_refuses_a_directory(tmp_path):
+    with pytest.raises(ValueError, match="is a directory, not a model file"):
+        io.load(tmp_path)
+
+
+def test_load_refuses_a_device_node(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("creating a device node needs root (mknod)")
+    node = tmp_path / "zero-device"
+    os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 5))  # our own /dev/zero twin: endless
+    with pytest.raises(ValueError, match="is a character device, not a model file"):
+        io.load(node)
+
+
+def _peak_bytes_while(action) -> int:
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peak
+
+
+def test_load_checks_the_size_before_reading(tmp_path):
+    path = tmp_path / "huge.json"
+    with open(path, "wb") as f:
+        f.truncate(io.MAX_BYTES + 1)  # sparse: costs no disk
+
+    def attempt():
+        with pytest.raises(ValueError, match=f"larger than {io.MAX_BYTES} bytes"):
+            io.load(path)
+
+    assert _peak_bytes_while(attempt) < 1_000_000
+
+
+def test_load_refuses_a_flood_of_empty_lists_after_its_first_megabyte(tmp_path):
+    path = tmp_path / "lists.json"
+    path.write_bytes(b"[" + b"[]," * 4_000_000 + b"[]]")  # 12 MB; json would need ~300 MB
+
+    def attempt():
+        with pytest.raises(ValueError, match="more than 64 JSON arrays/objects"):
+            io.load(path)
+
+    assert _peak_bytes_while(attempt) < 3 * 2**20  # one 1 MiB chunk read, never the file
+
+
+def test_load_refuses_a_flood_of_values_before_parsing(tmp_path):
+    path = tmp_path / "values.json"
+    document = _document()
+    document["parameters"] = {f"p{i}": 0 for i in range(300_000)}
+    path.write_text(json.dumps(document))  # 3.6 MB; parsed, ~40 MB of keys and tuples
+
+    def attempt():
+        with pytest.raises(ValueError, match="more than 1000 values; for a bigger model"):
+            io.load(path, max_parameters=1000)
+
+    assert _peak_bytes_while(attempt) < 3 * 2**20  # refused in the first chunk, never parsed
+
+
+def test_load_refuses_an_architecture_beyond_max_parameters(tmp_path):
+    path = io.save(MLP(2, [3, 1], seed=1), tmp_path / "m.json")  # 13 parameters
+    assert io.load(path, max_parameters=13).num_parameters() == 13
+    with pytest.raises(ValueError, match="has 13 parameters, more than max_parameters=12"):
+        io.load(path, max_parameters=12)
+
+
+@pytest.mark.parametrize("name", ["max_bytes", "max_parameters"])
+@pytest.mark.parametrize("limit", [0, -1, 2.5, "10"])
+def test_load_rejects_bad_limits(tmp_path, name, limit):
+    with pytest.raises(ValueError, match=f"load: {name} must be an integer >= 1"):
+        io.load(tmp_path / "m.json", **{name: limit})
+
+
+def test_save_through_a_symlink_updates_the_target(tmp_path):
+    real = io.save(MLP(2, [1], seed=0), tmp_path / "real.json")
+    link = tmp_path / "current.json"
+    link.symlink_to(real)
+    io.save(_model(), link)
+    assert link.is_symlink()
+    assert io.load(real).config() == _model().config()
+
+
+def test_save_keeps_a_private_files_mode(tmp_path):
+    path = io.save(MLP(2, [1], seed=0), tmp_path / "m.json")
+    path.chmod(0o600)
+    io.save(_model(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_save_refuses_a_device_node_and_leaves_it_a_device(tmp_path):
+    if os.geteuid() != 0:
+        pytest.skip("creating a device node needs root (mknod)")
+    node = tmp_path / "full-device"
+    os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # our own /dev/full twin
+    with pytest.raises(OSError, match="is a character device, not a regular file"):
+        io.save(_model(), node)
+    assert stat.S_ISCHR(node.stat().st_mode)
+    assert os.listdir(tmp_path) == ["full-device"]
