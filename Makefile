@@ -6,7 +6,7 @@ STAMP   := $(VENV)/.installed
 # CI logs (CI=true) get the demo without progress bars; interactive runs keep them.
 DEMO_ARGS ?= $(if $(CI),--quiet,)
 
-.PHONY: demo test lint bench docs notebooks graphviz clean
+.PHONY: demo test lint bench docs notebooks notebooks-build graphviz clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,6 +46,12 @@ docs: $(STAMP) graphviz
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	$(BIN)/jupyter lab notebooks/
+
+# The text twins (notebooks/NN_*.py) are the source: copy their cells into the .ipynb files
+# (keeping cell ids), then execute each notebook so the stored .ipynb shows its outputs.
+notebooks-build: $(STAMP) graphviz
+	$(BIN)/jupytext --quiet --to ipynb --update notebooks/[0-9]*.py
+	$(BIN)/python notebooks/execute.py notebooks/[0-9]*.ipynb
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo
