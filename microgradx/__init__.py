@@ -1,7 +1,7 @@
 """microgradx: a readable, dependable scalar reverse-mode automatic differentiation engine."""
 
 from . import data, io, losses
-from .compile import BranchError, Replay, trace
+from .compile import BranchError, Replay, elementwise_grad, trace
 from .engine import (
     Value,
     backward,
@@ -58,6 +58,7 @@ __all__ = [
     "central_difference",
     "data",
     "draw_dot",
+    "elementwise_grad",
     "enable_grad",
     "evaluate",
     "fd_errors",

@@ -4,8 +4,8 @@ The eager engine builds a fresh graph of Python objects for every sample. When t
 of the computation is the same for every sample — an MLP's loss on one data point is the
 classic case — that is wasted work. ``trace`` runs the function once on one example, keeps
 the graph it built as a *tape* (the primitive ops from the rule table in topological order),
-and returns a ``Replay``: calling it runs every tape entry as one numpy operation over the
-whole batch, forward and then backward, with the very same rules as the eager engine::
+and returns a ``Replay``: calling it runs the tape over the whole batch with numpy, forward
+and then backward, with the very same rules as the eager engine::
 
     >>> import microgradx as mx
     >>> w = mx.Value(2.0)
@@ -17,13 +17,28 @@ whole batch, forward and then backward, with the very same rules as the eager en
     >>> w.grad
     2.0
 
+**Batched by level.** Running one numpy call per tape entry would cost ~1 µs of Python per
+entry whatever the batch size. Instead the tape is grouped once, when traced (operation
+batching, as DyNet's autobatching and TensorFlow Fold do): every node gets a *level*, one
+more than its deepest input, and the nodes with the same op at the same level form one
+group, run as one numpy call over a (nodes × samples) block, gathering its inputs with
+index arrays computed once. Chains of additions — a neuron's ``b + w₀x₀ + w₁x₁ + …`` — are
+recognised as sums ``Σ cᵢ·xᵢ + constant`` and a group of sums runs as one matrix product
+``C @ X``, so a layer of an MLP costs one ``@`` however it was written. Nothing here knows
+about MLPs: any traced scalar function replays, with the pattern used where it is present.
+Sums are added in another order than the eager engine's left-to-right chain, so results
+agree to rounding (~1e-15 relative), not bit for bit.
+
 How the two passes are derived from ``ops.py``: each primitive's ``forward`` (or its
 ``batched`` twin, for the ops whose float version calls ``math``) runs on arrays, and its
-VJP rule runs unchanged — the rules are polymorphic, and the few that depend on a value
+VJP rules run unchanged — the rules are polymorphic, and the few that depend on a value
 (relu, abs, leaky_relu, pow) branch through helpers that use ``numpy.where`` on arrays, so
 *data-dependent choices inside primitives are made per sample*. Values that do not depend
-on the inputs (parameters, the L2 penalty) are computed once per call as floats, and their
-gradients are the sum over the batch, as if the eager engine had run every sample.
+on the inputs (parameters, the L2 penalty) are computed once per call, and their gradients
+are the sum over the batch, as if the eager engine had run every sample. As in the eager
+engine, a local derivative is computed only for an input that leads back to something that
+needs a gradient: the constant base of ``10.0 ** x`` has an overflowing derivative that
+nobody asked for.
 
 Python control flow in *your* function is different: ``if``/``while``/``max()`` run once,
 while tracing, and the tape records only the branch the example took. The tracer watches
@@ -42,23 +57,27 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Literal
 
 import numpy as np
 
 from . import engine
-from ._checks import finite_real
+from ._checks import finite_real, is_int
 from .engine import Value, enable_grad, topological_order
-from .ops import Op
+from .ops import ADD, MUL, SUB, Op
 
-__all__ = ["BranchError", "Replay", "trace"]
+__all__ = ["BranchError", "Replay", "elementwise_grad", "trace"]
 
 # Domain errors in a batched op (log of a negative, overflow, 0/0) must raise like the eager
 # engine; numpy's floating-point traps do this at no cost when nothing goes wrong. Underflow
 # to 0 is fine (the eager engine accepts it too).
 _TRAPS = {"divide": "raise", "over": "raise", "invalid": "raise", "under": "ignore"}
 _SYMBOLS = {operator.lt: "<", operator.le: "<=", operator.gt: ">", operator.ge: ">="}
+
+Index = slice | np.ndarray  # rows of a block: a slice when they are consecutive (no copy)
+Mode = Literal["params", "inputs"]  # gradients for the parameters, or for the inputs
 
 
 class BranchError(ValueError):
@@ -101,7 +120,37 @@ def trace(fn: Callable[..., Value], *example: float) -> Replay:
     return Replay(name, inputs, out, guards)
 
 
-Guard = tuple[engine.Comparison, int, int, float, bool, str]
+def elementwise_grad(fn: Callable[..., Value], argnum: int = 0) -> Callable[..., np.ndarray]:
+    """d fn / d(argument ``argnum``) at every sample of a batch (HIPS autograd's name).
+
+    ``elementwise_grad(f)(xs, ...)`` returns, for each sample ``s``, the derivative of
+    ``f(xs[s], ...)`` with respect to its argument ``argnum`` — what a plot of ∂loss/∂x over a
+    grid wants. ``f`` is traced on the first call (on its first sample) and replayed after;
+    parameters' ``.grad`` are left alone.
+    """
+    if not callable(fn):
+        raise TypeError(f"elementwise_grad: expected a function, got {type(fn).__name__}")
+    if not is_int(argnum) or argnum < 0:
+        raise ValueError(f"elementwise_grad: argnum must be an integer >= 0, got {argnum!r}")
+    traced: list[Replay] = []
+
+    def gradient(*batches: Any) -> np.ndarray:
+        if argnum >= len(batches):
+            raise ValueError(
+                f"elementwise_grad: argnum {argnum} but the function was given "
+                f"{len(batches)} argument(s)"
+            )
+        if not traced:
+            first = [np.ravel(np.asarray(b, dtype=np.float64))[:1] for b in batches]
+            if any(f.size == 0 for f in first):
+                raise ValueError("elementwise_grad: empty batch (0 samples)")
+            traced.append(trace(fn, *(float(f[0]) for f in first)))
+        return traced[0].input_grads(*batches)[argnum]
+
+    return gradient
+
+
+Guard = tuple[engine.Comparison, bool, int, bool, int, float, bool, str]
 
 
 class Replay:
@@ -123,73 +172,58 @@ class Replay:
                 if node not in slot:
                     slot[node] = len(order)
                     order.append(node)
-        input_ids = {id(v) for v in inputs}
         self.name = name
         self.n_inputs = len(inputs)
         self._size = len(order)
-        self._out = slot[output]
-        self._inputs = [slot.get(v, -1) for v in inputs]  # -1: argument unused
-        # A node is *batched* (one value per sample) if it depends on an input; the others
-        # are computed once per call, as floats. It needs a gradient if a parameter (a
-        # non-input leaf) is upstream of it.
-        batched = [False] * len(order)
-        needed = [False] * len(order)
-        self._leaves: list[tuple[int, Value]] = []
-        self._scalar: list[tuple[Op, int, int, int]] = []
-        self._batch: list[tuple[Op, Callable[..., Any], int, int, int]] = []
-        self._scalar_back: list[tuple[Op, int, int, int, bool, bool]] = []
-        self._batch_back: list[tuple[Op, int, int, int, bool, bool]] = []
-        boundary: set[int] = set()  # scalar nodes read by batched ones: their gradients get summed
-        for k, node in enumerate(order):
-            fn = node._fn
-            if fn is None:
-                batched[k] = id(node) in input_ids
-                needed[k] = not batched[k]
-                if needed[k]:
-                    self._leaves.append((k, node))
-                continue
-            i = slot[node._a]  # type: ignore[index]
-            j = -1 if node._b is None else slot[node._b]
-            batched[k] = batched[i] or (j >= 0 and batched[j])
-            need_i, need_j = needed[i], j >= 0 and needed[j]
-            needed[k] = need_i or need_j
-            if batched[k]:
-                self._batch.append((fn, fn.batched or fn.forward, k, i, j))
-                if needed[k]:
-                    self._batch_back.append((fn, k, i, j, need_i, need_j))
-                boundary.update(p for p in (i, j) if p >= 0 and not batched[p])
-            else:
-                self._scalar.append((fn, k, i, j))
-                if needed[k]:
-                    self._scalar_back.append((fn, k, i, j, need_i, need_j))
-        self._batch_back.reverse()
-        self._scalar_back.reverse()
-        self._boundary = sorted(boundary)
-        self._out_batched = batched[self._out]
+        # The tape itself (op, input slots) and its leaves, kept for exporters (interop).
+        self.tape: list[tuple[Op | None, int, int]] = [
+            (
+                v._fn,
+                -1 if v._a is None else slot[v._a],
+                -1 if v._b is None else slot[v._b],
+            )
+            for v in order
+        ]
+        self.input_slots = [slot.get(v, -1) for v in inputs]  # -1: argument unused
+        self.output_slot = slot[output]
+        input_slot = set(self.input_slots)
+        self.leaves = {k: v for k, v in enumerate(order) if v._fn is None and k not in input_slot}
+        self._plan = _Plan(
+            self.tape,
+            self.input_slots,
+            self.output_slot,
+            self.leaves,
+            compared_slots={slot[v] for v in compared},
+        )
+        # Blocks of a finished call, by batch size: fresh memory costs page faults on every call.
+        self._spare: dict[int, list[np.ndarray]] = {}
         self._guards: list[Guard] = []
         for cmp, a, b, result in guards:
-            j = slot[b] if isinstance(b, Value) else -1
+            batched_a, row_a = self._plan.loc[slot[a]]
+            batched_b, row_b = self._plan.loc[slot[b]] if isinstance(b, Value) else (False, -1)
             other = f"{b.data!r}" if isinstance(b, Value) else f"{float(b)!r}"
             text = f"{_describe(a)} {_SYMBOLS.get(cmp, '?')} {other}"
             const = math.nan if isinstance(b, Value) else float(b)
-            self._guards.append((cmp, slot[a], j, const, result, text))
+            self._guards.append((cmp, batched_a, row_a, batched_b, row_b, const, result, text))
 
     def __len__(self) -> int:
         """Number of nodes on the tape (leaves included)."""
         return self._size
 
     def __repr__(self) -> str:
+        plan = self._plan
         return (
             f"Replay({self.name}: {self.n_inputs} inputs, {self._size} nodes, "
-            f"{len(self._batch)} batched ops, {len(self._guards)} guards)"
+            f"{plan.n_batched} batched ops in {len(plan.steps)} steps, "
+            f"{len(self._guards)} guards)"
         )
 
     # -- running ------------------------------------------------------------------------
 
     def __call__(self, *batches: Any) -> np.ndarray:
         """The traced function on every sample: one 1-D array (or number) per argument."""
-        vals, n = self._forward(batches)
-        return self._output(vals, n)
+        with self._run(batches) as state:
+            return state.output()
 
     def backward(
         self, *batches: Any, reduction: Literal["mean", "sum"] = "mean", scale: float = 1.0
@@ -203,58 +237,37 @@ class Replay:
         """
         if reduction not in ("mean", "sum"):
             raise ValueError(f"{self.name}: reduction must be 'mean' or 'sum', got {reduction!r}")
-        vals, n = self._forward(batches)
-        grads: list[Any] = [None] * self._size
-        scale = float(scale) / n if reduction == "mean" else float(scale)
-        # The seed: every sample's output contributes `scale` to the reduced loss.
-        grads[self._out] = np.full(n, scale) if self._out_batched else scale * n
+        with self._run(batches) as state:
+            n = state.n
+            state.backward("params", float(scale) / n if reduction == "mean" else float(scale))
+            plan = self._plan
+            for leaf, g in zip(plan.grad_leaves, state.Sg[plan.grad_rows].tolist(), strict=True):
+                leaf.grad += g
+            return state.output()
 
-        def explain_batch(fn: Op, args: tuple[Any, ...], e: Exception) -> Exception:
-            return _explain(fn.vjp, args, n, f"{self.name}: backward through '{fn.name}'")
-
-        def explain_scalar(fn: Op, args: tuple[Any, ...], e: Exception) -> Exception:
-            return type(e)(f"backward through '{fn.name}' in {self.name}: {e}")
-
-        with np.errstate(**_TRAPS):  # type: ignore[arg-type]
-            _apply_rules(self._batch_back, grads, vals, (FloatingPointError,), explain_batch)
-        # A value shared by all samples gets the sum of their gradients.
-        for k in self._boundary:
-            if isinstance(grads[k], np.ndarray):
-                grads[k] = float(grads[k].sum())
-        _apply_rules(self._scalar_back, grads, vals, (ArithmeticError, ValueError), explain_scalar)
-        for k, leaf in self._leaves:
-            if grads[k] is not None:
-                leaf.grad += float(grads[k])
-        return self._output(vals, n)
+    def input_grads(self, *batches: Any) -> list[np.ndarray]:
+        """d(output)/d(input i) at every sample: one array per input; ``.grad`` is left alone."""
+        with self._run(batches) as state:
+            state.backward("inputs", 1.0)
+            loc = self._plan.loc
+            return [
+                np.zeros(state.n) if k < 0 else state.Vg[loc[k][1]].copy() for k in self.input_slots
+            ]
 
     # -- the two halves -----------------------------------------------------------------
 
-    def _forward(self, batches: Sequence[Any]) -> tuple[list[Any], int]:
+    @contextmanager
+    def _run(self, batches: Sequence[Any]) -> Iterator[_State]:
+        """Check the batches and run forward; the blocks are reused by the next call of size n."""
         arrays, n = self._check(batches)
-        vals: list[Any] = [None] * self._size
-        for k, leaf in self._leaves:
-            vals[k] = leaf.data  # read now: an optimizer may have changed it since tracing
-        for k, arr in zip(self._inputs, arrays, strict=True):
-            if k >= 0:
-                vals[k] = arr
-        for fn, k, i, j in self._scalar:  # shared by all samples: plain floats, eager checks
-            out = fn.forward(vals[i]) if j < 0 else fn.forward(vals[i], vals[j])
-            if not math.isfinite(out):
-                out = engine._checked(out, fn, *([vals[i]] if j < 0 else [vals[i], vals[j]]))
-            vals[k] = out
-        with np.errstate(**_TRAPS):  # type: ignore[arg-type]
-            for fn, f, k, i, j in self._batch:
-                try:
-                    vals[k] = f(vals[i]) if j < 0 else f(vals[i], vals[j])
-                except FloatingPointError:
-                    args = (vals[i],) if j < 0 else (vals[i], vals[j])
-                    raise _explain(_checked_forward(fn), args, n, self.name) from None
-        self._check_guards(vals)
-        return vals, n
-
-    def _output(self, vals: list[Any], n: int) -> np.ndarray:
-        out = vals[self._out]
-        return np.array(out, dtype=np.float64) if self._out_batched else np.full(n, float(out))
+        state = _State(self, n, self._spare.pop(n, None))
+        try:
+            state.forward(arrays)
+            self._check_guards(state)
+            yield state
+        finally:
+            if len(self._spare) < 4:  # a few batch sizes: full batches and the last, smaller one
+                self._spare[n] = state.blocks
 
     def _check(self, batches: Sequence[Any]) -> tuple[list[np.ndarray], int]:
         """Validate the batches: one per argument, numbers, finite, all of the same length."""
@@ -293,13 +306,13 @@ class Replay:
             arrays.append(arr)
         if n == 0:
             raise ValueError(f"{self.name}: empty batch (0 samples)")
-        n = 1 if n is None else n
-        return [np.full(n, a) if a.ndim == 0 else a for a in arrays], n
+        return arrays, 1 if n is None else n
 
-    def _check_guards(self, vals: list[Any]) -> None:
-        for cmp, i, j, const, expected, text in self._guards:
-            taken = cmp(vals[i], vals[j] if j >= 0 else const)
-            wrong = np.flatnonzero(np.asarray(taken) != expected)
+    def _check_guards(self, state: _State) -> None:
+        for cmp, batched_a, i, batched_b, j, const, expected, text in self._guards:
+            a = state.V[i] if batched_a else state.S[i]
+            b = const if j < 0 else state.V[j] if batched_b else state.S[j]
+            wrong = np.flatnonzero(np.broadcast_to(cmp(a, b), (state.n,)) != expected)
             if wrong.size:
                 which = ", ".join(map(str, wrong[:5].tolist())) + (", …" if wrong.size > 5 else "")
                 raise BranchError(
@@ -315,6 +328,485 @@ def _describe(v: Value) -> str:
     return f"{v.op} node (traced value {v.data!r})" if v.op else f"leaf {v.data!r}"
 
 
+# -- the plan: the tape grouped by level, built once per trace ---------------------------------
+#
+# Two blocks of values: S holds what every sample shares (leaves, and everything computed from
+# them alone), one number per node; V holds what depends on the inputs, one row of samples per
+# node. Every group writes its outputs into consecutive rows, so the next level reads them as
+# a slice (no copy) whenever it takes a whole group in order, as a layer does.
+
+
+def _index(rows: Sequence[int]) -> Index:
+    """Rows as a slice when they are consecutive (reading a slice copies nothing)."""
+    start = rows[0]
+    if list(rows) == list(range(start, start + len(rows))):
+        return slice(start, start + len(rows))
+    return np.asarray(rows, dtype=np.intp)
+
+
+def _add_rows(block: np.ndarray, index: Index, unique: bool, values: np.ndarray) -> None:
+    """block[index] += values, also when index repeats a row (then each copy adds)."""
+    if unique:
+        block[index] += values
+    else:
+        assert isinstance(index, np.ndarray)  # a slice never repeats a row
+        np.add.at(block, index, values)
+
+
+def _rule(op: Op, i: int) -> Callable[..., Any]:
+    """The VJP rule of ``op`` for its input ``i``."""
+    if op.arity == 1:
+        return op.vjp
+    return lambda *args: op.vjp(*args)[i]
+
+
+class _Operand:
+    """Where one input of a group's nodes lives: which block, which rows."""
+
+    __slots__ = ("batched", "index", "rows", "unique")
+
+    def __init__(self, batched: bool, rows: list[int]) -> None:
+        self.batched = batched
+        self.rows = rows
+        self.index = _index(rows)
+        self.unique = len(set(rows)) == len(rows)
+
+
+class _Map:
+    """One op over the nodes of a group: ``out[k] = op(a[k], b[k])`` as one numpy call."""
+
+    __slots__ = ("args", "batched", "f", "need", "op", "out")
+
+    def __init__(
+        self,
+        op: Op,
+        batched: bool,
+        out: slice,
+        args: list[_Operand],
+        need: dict[str, tuple[bool, ...]],
+    ) -> None:
+        self.op = op
+        self.f = op.batched or op.forward
+        self.batched = batched
+        self.out = out
+        self.args = args
+        self.need = need  # mode → for each input, whether its gradient is needed
+
+    def _values(self, st: _State) -> list[Any]:
+        if not self.batched:
+            return [st.S[a.index] for a in self.args]
+        return [st.V[a.index] if a.batched else st.S[a.index][:, None] for a in self.args]
+
+    def forward(self, st: _State) -> None:
+        args = self._values(st)
+        try:
+            out = self.f(*args)
+        except FloatingPointError:
+            raise st.explain(_checked_forward(self.op), args, self.batched, "") from None
+        (st.V if self.batched else st.S)[self.out] = out
+
+    def backward(self, st: _State, mode: Mode) -> None:
+        batched = self.batched
+        g = (st.Vg if batched else st.Sg)[self.out]
+        out = (st.V if batched else st.S)[self.out]
+        args = self._values(st)
+        for i, (operand, needed) in enumerate(zip(self.args, self.need[mode], strict=True)):
+            if not needed:
+                continue
+            rule = _rule(self.op, i)
+            try:
+                d = rule(g, out, *args)
+            except (FloatingPointError, ArithmeticError, ValueError) as e:
+                where = f"backward through '{self.op.name}'"
+                cause = None if isinstance(e, FloatingPointError) else e
+                raise st.explain(rule, [g, out, *args], batched, where) from cause
+            if np.shape(d) != g.shape:
+                d = np.broadcast_to(d, g.shape)
+            if batched and not operand.batched:
+                d = d.sum(axis=1)  # a value shared by all samples gets the sum of their gradients
+            _add_rows(st.Vg if operand.batched else st.Sg, operand.index, operand.unique, d)
+
+
+class _Sum:
+    """A group of sums ``y[k] = Σ cᵢ·x[i] + Σ ±s[j]``, run as one matrix product ``C @ X``.
+
+    ``x`` are per-sample rows (the distinct ones of the group, ``M`` of them), each term's
+    coefficient ``cᵢ`` is ±1 or ± a shared value (a weight), and ``s`` are shared values (a
+    bias, constants). ``C`` (K × M) is assembled each call from the current shared values.
+    A group of shared sums (no samples) is a segment sum over its terms instead.
+    """
+
+    __slots__ = (
+        "base",
+        "batched",
+        "coef_pos",
+        "coef_rows",
+        "coef_sign",
+        "const",
+        "const_node",
+        "const_sign",
+        "k",
+        "m",
+        "need",
+        "out",
+        "x",
+    )
+
+    def __init__(
+        self,
+        batched: bool,
+        out: slice,
+        x: _Operand | None,
+        base: np.ndarray | None,
+        coefs: tuple[list[int], list[int], list[float]],
+        consts: tuple[list[int], list[int], list[float]],
+        need: dict[str, tuple[bool, ...]],
+    ) -> None:
+        self.batched = batched
+        self.out = out
+        self.k = out.stop - out.start
+        self.x = x
+        self.m = 0 if x is None else len(x.rows)
+        self.base = base  # the ±1 coefficients of the C matrix (None: all zero)
+        pos, rows, sign = coefs  # flat position in C, the coefficient's S row, its sign
+        self.coef_pos = np.asarray(pos, dtype=np.intp)
+        self.coef_rows = _Operand(False, rows) if rows else None
+        self.coef_sign = None if all(s > 0 for s in sign) else np.asarray(sign)
+        node, rows, sign = consts  # which sum of the group, the S row, its sign
+        self.const_node = np.asarray(node, dtype=np.intp)
+        self.const = _Operand(False, rows) if rows else None
+        self.const_sign = None if all(s > 0 for s in sign) else np.asarray(sign)
+        self.need = need  # mode → (x rows, coefficients, constants) need gradients
+
+    def _matrix(self, S: np.ndarray) -> np.ndarray:
+        size = self.k * self.m
+        if self.coef_rows is None:
+            assert self.base is not None  # a batched sum has a per-sample term
+            return self.base
+        w = S[self.coef_rows.index]
+        if self.coef_sign is not None:
+            w = w * self.coef_sign
+        C = np.bincount(self.coef_pos, weights=w, minlength=size).reshape(self.k, self.m)
+        if self.base is not None:
+            C += self.base
+        return C
+
+    def _constants(self, S: np.ndarray) -> np.ndarray:
+        assert self.const is not None
+        s = S[self.const.index]
+        if self.const_sign is not None:
+            s = s * self.const_sign
+        return np.bincount(self.const_node, weights=s, minlength=self.k)
+
+    def forward(self, st: _State) -> None:
+        try:
+            if not self.batched:
+                st.S[self.out] = self._constants(st.S)
+                return
+            assert self.x is not None
+            C = st.cache[id(self)] = self._matrix(st.S)
+            block = st.V[self.out]
+            np.matmul(C, st.V[self.x.index], out=block)
+            if self.const is not None:
+                block += self._constants(st.S)[:, None]
+        except FloatingPointError:
+            raise st.overflow("add", self.batched) from None
+
+    def backward(self, st: _State, mode: Mode) -> None:
+        need_x, need_coef, need_const = self.need[mode]
+        try:
+            if not self.batched:
+                self._backward_consts(st, st.Sg[self.out])
+                return
+            assert self.x is not None
+            G = st.Vg[self.out]
+            if need_x:
+                C = st.cache[id(self)]
+                _add_rows(st.Vg, self.x.index, True, C.T @ G)
+            if need_coef and self.coef_rows is not None:
+                dC = (G @ st.V[self.x.index].T).ravel()[self.coef_pos]
+                if self.coef_sign is not None:
+                    dC *= self.coef_sign
+                _add_rows(st.Sg, self.coef_rows.index, self.coef_rows.unique, dC)
+            if need_const and self.const is not None:
+                self._backward_consts(st, G.sum(axis=1))
+        except FloatingPointError:
+            raise st.overflow("backward through 'add'", self.batched) from None
+
+    def _backward_consts(self, st: _State, g: np.ndarray) -> None:
+        assert self.const is not None
+        d = g[self.const_node]
+        if self.const_sign is not None:
+            d = d * self.const_sign
+        _add_rows(st.Sg, self.const.index, self.const.unique, d)
+
+
+Step = _Map | _Sum
+
+
+class _Plan:
+    """The tape grouped by level into steps, with every node's place in the two blocks."""
+
+    def __init__(
+        self,
+        tape: list[tuple[Op | None, int, int]],
+        inputs: list[int],
+        output: int,
+        leaves: dict[int, Value],
+        compared_slots: set[int],
+    ) -> None:
+        size = len(tape)
+        is_input = [False] * size
+        for k in inputs:
+            if k >= 0:
+                is_input[k] = True
+        # Per node: depends on an input (batched); leads back to a leaf wanting a gradient
+        # (from_param) or to an input (from_input); how many ops read it.
+        batched = [False] * size
+        from_param = [False] * size
+        from_input = [False] * size
+        uses = [0] * size
+        consumer = [-1] * size
+        for k, (fn, i, j) in enumerate(tape):
+            if fn is None:
+                batched[k] = from_input[k] = is_input[k]
+                from_param[k] = k in leaves
+                continue
+            for p in (i, j):
+                if p >= 0:
+                    uses[p] += 1
+                    consumer[p] = k
+                    batched[k] |= batched[p]
+                    from_param[k] |= from_param[p]
+                    from_input[k] |= from_input[p]
+        external = set(compared_slots) | {output}
+        # Gradients flow back only from the output: nodes off its paths (compared only) get none.
+        reaches = [False] * size
+        reaches[output] = True
+        for k in range(size - 1, -1, -1):
+            fn, i, j = tape[k]
+            if reaches[k] and fn is not None:
+                for p in (i, j):
+                    if p >= 0:
+                        reaches[p] = True
+
+        # A node is folded into the sum that reads it when that sum is its only reader:
+        # an add/sub (the chain), or a product of a shared value and a per-sample one (a term).
+        def folds(k: int) -> bool:
+            fn, i, j = tape[k]
+            if k in external or uses[k] != 1 or tape[consumer[k]][0] not in (ADD, SUB):
+                return False
+            if fn is ADD or fn is SUB:
+                return True
+            return fn is MUL and batched[k] and batched[i] != batched[j]
+
+        folded = [fn is not None and folds(k) for k, (fn, _, _) in enumerate(tape)]
+
+        # Levels and groups, over the nodes that are kept.
+        level = [0] * size
+        keys: dict[tuple[Any, ...], list[int]] = {}
+        terms: dict[int, tuple[list[tuple[int, int, float]], list[tuple[int, float]]]] = {}
+        for k, (fn, i, j) in enumerate(tape):
+            if fn is None or folded[k]:
+                continue
+            if fn is ADD or fn is SUB:
+                per_sample, shared = terms[k] = self._terms(tape, k, folded, batched)
+                deps = [t for t, c, _ in per_sample] + [c for _, c, _ in per_sample if c >= 0]
+                deps += [s for s, _ in shared]
+                level[k] = 1 + max(level[d] for d in deps)
+                key: tuple[Any, ...] = (batched[k], level[k], "sum", reaches[k])
+            else:
+                args = [p for p in (i, j) if p >= 0]
+                level[k] = 1 + max(level[p] for p in args)
+                key = (batched[k], level[k], id(fn), reaches[k])
+                key += tuple((batched[p], from_param[p], from_input[p]) for p in args)
+            keys.setdefault(key, []).append(k)
+
+        # Rows: shared leaves first, inputs first among per-sample rows, then group by group.
+        self.loc: dict[int, tuple[bool, int]] = {}
+        for row, k in enumerate(leaves):
+            self.loc[k] = (False, row)
+        used = [(pos, k) for pos, k in enumerate(inputs) if k >= 0]
+        self.input_rows = [(pos, row) for row, (pos, _) in enumerate(used)]  # argument → V row
+        for row, (_, k) in enumerate(used):
+            self.loc[k] = (True, row)
+        n_rows = [len(leaves), len(self.input_rows)]
+        self.steps: list[Step] = []
+        for key in sorted(keys, key=lambda key: (key[0], key[1])):
+            members = keys[key]
+            is_batched = bool(key[0])
+            start = n_rows[is_batched]
+            n_rows[is_batched] += len(members)
+            out = slice(start, start + len(members))
+            if key[2] == "sum":
+                step: Step = self._sum(members, is_batched, out, terms, from_param, from_input)
+            else:
+                fn = tape[members[0]][0]
+                assert fn is not None
+                slots = [[p for p in tape[m][1:] if p >= 0] for m in members]
+                first = slots[0]
+                operands = [
+                    _Operand(batched[first[a]], [self.loc[ins[a]][1] for ins in slots])
+                    for a in range(fn.arity)
+                ]
+                need: dict[str, tuple[bool, ...]] = {
+                    "params": tuple(from_param[p] for p in first),
+                    "inputs": tuple(from_input[p] for p in first),
+                }
+                step = _Map(fn, is_batched, out, operands, need)
+            if not key[3]:  # off the output's paths: forward only
+                step.need = {mode: (False,) * len(flags) for mode, flags in step.need.items()}
+            self.steps.append(step)
+            for row, k in enumerate(members, start):
+                self.loc[k] = (is_batched, row)
+        self.shape = (n_rows[False], n_rows[True])
+        self.n_batched = sum(batched[k] for k, (fn, _, _) in enumerate(tape) if fn is not None)
+        self.leaf_values = list(leaves.values())
+        self.output = self.loc[output]
+        want = [k for k in leaves if from_param[k] and reaches[k]]
+        self.grad_rows = np.asarray([self.loc[k][1] for k in want], dtype=np.intp)
+        self.grad_leaves = [leaves[k] for k in want]
+        self.backward_steps = {
+            mode: [s for s in reversed(self.steps) if any(s.need[mode])]
+            for mode in ("params", "inputs")
+        }
+
+    @staticmethod
+    def _terms(
+        tape: list[tuple[Op | None, int, int]], root: int, folded: list[bool], batched: list[bool]
+    ) -> tuple[list[tuple[int, int, float]], list[tuple[int, float]]]:
+        """The terms of the sum at ``root``: (x, coefficient or -1, sign) and (shared, sign)."""
+        per_sample: list[tuple[int, int, float]] = []
+        shared: list[tuple[int, float]] = []
+        _, i, j = tape[root]
+        stack = [(j, -1.0 if tape[root][0] is SUB else 1.0), (i, 1.0)]
+        while stack:  # iterative: a chain of 10⁵ additions is fine
+            k, sign = stack.pop()
+            fn, i, j = tape[k]
+            if folded[k] and fn is MUL:
+                x, c = (i, j) if batched[i] else (j, i)
+                per_sample.append((x, c, sign))
+            elif folded[k]:
+                stack.append((j, -sign if fn is SUB else sign))
+                stack.append((i, sign))
+            elif batched[k]:
+                per_sample.append((k, -1, sign))
+            else:
+                shared.append((k, sign))
+        return per_sample, shared
+
+    def _sum(
+        self,
+        members: list[int],
+        batched: bool,
+        out: slice,
+        terms: dict[int, tuple[list[tuple[int, int, float]], list[tuple[int, float]]]],
+        from_param: list[bool],
+        from_input: list[bool],
+    ) -> _Sum:
+        columns: dict[int, int] = {}  # per-sample term's slot → its column of C
+        for k in members:
+            for x, _, _ in terms[k][0]:
+                columns.setdefault(x, len(columns))
+        m = len(columns)
+        base = np.zeros((len(members), m))
+        bare = False  # any per-sample term without a shared coefficient (C's constant part)
+        coefs: tuple[list[int], list[int], list[float]] = ([], [], [])
+        consts: tuple[list[int], list[int], list[float]] = ([], [], [])
+        flags = {mode: [False, False, False] for mode in ("params", "inputs")}
+
+        def note(part: int, slot: int) -> None:
+            flags["params"][part] |= from_param[slot]
+            flags["inputs"][part] |= from_input[slot]
+
+        for row, k in enumerate(members):
+            per_sample, shared = terms[k]
+            for x, c, sign in per_sample:
+                note(0, x)
+                if c < 0:
+                    base[row, columns[x]] += sign
+                    bare = True
+                else:
+                    note(1, c)
+                    coefs[0].append(row * m + columns[x])
+                    coefs[1].append(self.loc[c][1])
+                    coefs[2].append(sign)
+            for s, sign in shared:
+                note(2, s)
+                consts[0].append(row)
+                consts[1].append(self.loc[s][1])
+                consts[2].append(sign)
+        rows = _Operand(True, [self.loc[x][1] for x in columns]) if columns else None
+        need = {mode: tuple(f) for mode, f in flags.items()}
+        return _Sum(batched, out, rows, base if bare else None, coefs, consts, need)
+
+
+class _State:
+    """One call's numbers: the two blocks of values and, for a backward, their gradients."""
+
+    def __init__(self, replay: Replay, n: int, blocks: list[np.ndarray] | None) -> None:
+        self.replay = replay
+        self.plan = replay._plan
+        self.n = n
+        shared, per_sample = self.plan.shape
+        self.blocks = blocks or [np.empty((per_sample, n))]  # V, and Vg once a backward ran
+        self.S = np.empty(shared)
+        self.V = self.blocks[0]
+        self.cache: dict[int, np.ndarray] = {}
+        self.Sg = self.Vg = self.S
+
+    def forward(self, arrays: list[np.ndarray]) -> None:
+        plan = self.plan
+        leaves = plan.leaf_values
+        if leaves:
+            self.S[: len(leaves)] = [v.data for v in leaves]  # an optimizer may have changed them
+        for pos, row in plan.input_rows:
+            self.V[row] = arrays[pos]
+        with np.errstate(**_TRAPS):  # type: ignore[arg-type]
+            for step in plan.steps:
+                step.forward(self)
+
+    def backward(self, mode: Mode, seed: float) -> None:
+        self.Sg = np.zeros_like(self.S)
+        if len(self.blocks) == 1:
+            self.blocks.append(np.zeros_like(self.V))
+        else:
+            self.blocks[1].fill(0.0)
+        self.Vg = self.blocks[1]
+        batched, row = self.plan.output
+        if batched:
+            self.Vg[row] = seed
+        else:
+            self.Sg[row] = seed * self.n  # every sample's output is this one shared value
+        with np.errstate(**_TRAPS):  # type: ignore[arg-type]
+            for step in self.plan.backward_steps[mode]:
+                step.backward(self, mode)
+
+    def output(self) -> np.ndarray:
+        batched, row = self.plan.output
+        return self.V[row].copy() if batched else np.full(self.n, self.S[row])
+
+    def explain(
+        self, f: Callable[..., Any], args: list[Any], batched: bool, where: str
+    ) -> Exception:
+        """Rerun a failed group element by element on floats, to raise the eager engine's error."""
+        arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in args))
+        prefix = f"{self.replay.name}: {where}" if where else self.replay.name
+        for idx in np.ndindex(arrays[0].shape):
+            try:
+                f(*(float(a[idx]) for a in arrays))
+            except (ArithmeticError, ValueError) as e:
+                if batched:
+                    return type(e)(f"{prefix}: sample {idx[-1]}: {e}")
+                return type(e)(f"{prefix}: {e}" if where else str(e))
+        return FloatingPointError(f"{prefix}: a non-finite result in the batch")
+
+    def overflow(self, where: str, batched: bool) -> Exception:
+        """The error for a sum whose result is not a finite float."""
+        scope = "for some samples " if batched else ""
+        return OverflowError(f"{self.replay.name}: {where}: a sum is not a finite float {scope}")
+
+
 def _checked_forward(fn: Op) -> Callable[..., float]:
     """fn.forward with the eager engine's finite-result check, for explaining failures."""
 
@@ -323,39 +815,3 @@ def _checked_forward(fn: Op) -> Callable[..., float]:
         return out if math.isfinite(out) else engine._checked(out, fn, *args)
 
     return forward
-
-
-def _apply_rules(
-    steps: list[tuple[Op, int, int, int, bool, bool]],
-    grads: list[Any],
-    vals: list[Any],
-    catch: tuple[type[Exception], ...],
-    explain: Callable[[Op, tuple[Any, ...], Exception], Exception],
-) -> None:
-    """The chain rule over tape entries: add each rule's contributions into ``grads``."""
-    for fn, k, i, j, need_i, need_j in steps:
-        g = grads[k]
-        if g is None:  # only compared, never used by the output
-            continue
-        args = (g, vals[k], vals[i]) if j < 0 else (g, vals[k], vals[i], vals[j])
-        try:
-            da, db = (fn.vjp(*args), None) if j < 0 else fn.vjp(*args)
-        except catch as e:
-            # numpy's trap is an implementation detail (hide it); a rule's own error is the cause.
-            raise explain(fn, args, e) from (None if isinstance(e, FloatingPointError) else e)
-        # Never `+=` in place: a rule may return the same array twice (add: g, g).
-        if need_i:
-            grads[i] = da if grads[i] is None else grads[i] + da
-        if need_j:
-            grads[j] = db if grads[j] is None else grads[j] + db
-
-
-def _explain(f: Callable[..., Any], args: tuple[Any, ...], n: int, where: str) -> Exception:
-    """Rerun a failed batched op sample by sample on floats, to raise the eager engine's error."""
-    for s in range(n):
-        sample = [float(a[s]) if isinstance(a, np.ndarray) else float(a) for a in args]
-        try:
-            f(*sample)
-        except (ArithmeticError, ValueError) as e:
-            return type(e)(f"{where}: sample {s}: {e}")
-    return FloatingPointError(f"{where}: a non-finite result in the batch")

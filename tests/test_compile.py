@@ -139,6 +139,113 @@ def test_replay_matches_eager_on_random_expression_graphs(
     assert_close(got_grads, want_grads)
 
 
+@settings(max_examples=40, deadline=None)
+@given(steps=program_steps, seed=st.integers(0, 2**16), n=st.integers(1, 9))
+def test_elementwise_grad_matches_eager_input_gradients_on_random_graphs(
+    steps: list[tuple[int, int, int]], seed: int, n: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    params = [Value(float(v), label=f"p{i}") for i, v in enumerate(rng.normal(size=3))]
+
+    def f(x: Value, y: Value) -> Value:
+        pool = [x, y, *params]
+        for op, i, j in steps:
+            _, arity, apply = SAFE_OPS[op]
+            a, b = pool[i % len(pool)], pool[j % len(pool)]
+            pool.append(apply(a, b) if arity == 2 else apply(a))
+        return pool[-1] + 0 * x
+
+    xs, ys = rng.normal(size=n), rng.normal(size=n)
+    want_x, want_y = [], []
+    for s in range(n):
+        x, y = Value(float(xs[s])), Value(float(ys[s]))
+        f(x, y).backward()
+        want_x.append(x.grad)
+        want_y.append(y.grad)
+    for p in params:
+        p.grad = 0.0
+    assert_close(mx.elementwise_grad(f, 0)(xs, ys), np.array(want_x))
+    assert_close(mx.elementwise_grad(f, 1)(xs, ys), np.array(want_y))
+    assert all(p.grad == 0.0 for p in params)  # input gradients leave .grad alone
+
+
+# Terms a sum can be built from: (how, uses a parameter). Sums of these are what the replay
+# turns into matrix products; the cases cover both operand orders, subtraction, shared terms
+# (a bias, a constant), a bare per-sample term and the same term twice.
+SUM_TERMS: list[Callable[[Value, Value], Value]] = [
+    lambda w, x: w * x,
+    lambda w, x: x * w,
+    lambda w, x: x,
+    lambda w, x: w,
+    lambda w, x: 0.5 + 0 * w,
+    lambda w, x: (w * x).tanh(),
+]
+
+sum_programs = st.lists(  # layers of sums: (terms as (kind, param, input, sign))
+    st.lists(
+        st.lists(
+            st.tuples(
+                st.integers(0, len(SUM_TERMS) - 1),
+                st.integers(0, 99),
+                st.integers(0, 99),
+                st.booleans(),
+            ),
+            min_size=1,
+            max_size=6,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(layers=sum_programs, seed=st.integers(0, 2**16), n=st.integers(1, 7))
+def test_replay_matches_eager_on_random_layers_of_sums(
+    layers: list[list[list[tuple[int, int, int, bool]]]], seed: int, n: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    params = [Value(float(v), label=f"w{i}") for i, v in enumerate(rng.normal(size=5))]
+
+    def f(x0: Value, x1: Value) -> Value:
+        xs = [x0, x1]
+        for layer in layers:
+            sums = []
+            for terms in layer:
+                total: Any = 0.0
+                for kind, p, i, negative in terms:
+                    term = SUM_TERMS[kind](params[p % len(params)], xs[i % len(xs)])
+                    total = total - term if negative else total + term
+                sums.append(total.sigmoid() if isinstance(total, Value) else Value(total))
+            xs = sums
+        return sum(xs, 0 * x0)
+
+    columns = [rng.normal(size=n), rng.normal(size=n)]
+    replay = mx.trace(f, 0.3, -0.7)
+    want_out, want_grads = eager_grads(f, params, columns, reduction="sum")
+    got_out, got_grads = replay_grads(replay, params, columns, reduction="sum")
+    assert_close(got_out, want_out)
+    assert_close(got_grads, want_grads)
+
+
+def test_an_mlp_layer_replays_as_one_step_whatever_its_width() -> None:
+    def steps(width: int) -> int:
+        model = mx.MLP(3, [width, width, 1], seed=0)
+        return len(mx.trace(lambda *x: model(list(x)), 0.1, 0.2, 0.3)._plan.steps)
+
+    assert steps(2) == steps(16) == 5  # three sums (C @ X) and two relus
+
+
+def test_a_sum_of_more_terms_than_the_recursion_limit_replays() -> None:
+    ws = [Value(1.0 + i / 5000) for i in range(5000)]
+    replay = mx.trace(lambda x: sum((w * x for w in ws), Value(0.0)), 1.0)
+    out = replay.backward([1.0, 2.0], reduction="sum")
+    assert_close(out, np.array([1.0, 2.0]) * sum(w.data for w in ws))
+    assert all(w.grad == 3.0 for w in ws)
+
+
 # -- data-dependent choices inside primitives: every sample takes its own branch ------------
 
 
