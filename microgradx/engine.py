@@ -220,7 +220,7 @@ class Value:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Jupyter display: the graph drawn inline when small, a text summary when large."""
-        from .viz import _mimebundle  # lazy: plain engine use never imports Graphviz
+        from .viz.render import _mimebundle  # lazy: plain engine use never imports Graphviz
 
         return _mimebundle(self)
 

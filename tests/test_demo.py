@@ -76,9 +76,9 @@ def test_default_output_shows_setup_progress_and_written_files(tmp_path, capsys)
 def test_missing_graphviz_prints_the_fix_and_still_writes_the_other_files(
     tmp_path, capsys, monkeypatch
 ):
-    from microgradx import viz
+    from microgradx.viz import render
 
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
     assert main(["demo", "--out", str(tmp_path), "--quiet", *FAST]) == 0
     err = capsys.readouterr().err
     assert "apt-get install graphviz" in err

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from microgradx import Value, viz
+from microgradx import Value
 from microgradx.viz import (
     GraphvizNotFoundError,
     backward_steps,
@@ -26,6 +26,7 @@ from microgradx.viz import (
     render_graph,
     save_figure,
 )
+from microgradx.viz.style import _HIGHLIGHT, _ROLE_STYLES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 needs_dot = pytest.mark.skipif(
@@ -127,7 +128,7 @@ def test_roles_are_coloured_and_explained_in_a_legend():
     o, _x, w, b = neuron()
     o.backward()
     src = draw_dot(o, params=[w, b]).source
-    styles = viz._ROLE_STYLES
+    styles = _ROLE_STYLES
     assert src.count(styles["parameter"].fill) == 3  # w, b and the legend swatch
     assert src.count(styles["input"].fill) == 2  # x and its swatch
     assert styles["root"].fill in src
@@ -241,7 +242,7 @@ def test_one_frame_per_node_with_the_current_node_highlighted(tmp_path: Path):
     assert len(paths) == 6
     assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in range(6)]
     frame = paths[3].read_text()
-    assert viz._HIGHLIGHT in frame
+    assert _HIGHLIGHT in frame
     assert "backward step 4 of 6" in frame
 
 

@@ -1,0 +1,50 @@
+"""The look every picture shares: one palette, one font, one way to print a number.
+
+The docs, notebooks, CLI and explorer read the same way because they all draw from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Value
+
+
+@dataclass(frozen=True)
+class _Style:
+    fill: str
+    border: str
+    legend: str
+
+
+_ROLE_STYLES: dict[str, _Style] = {
+    "parameter": _Style("#dcfce7", "#15803d", "parameter (labelled leaf)"),
+    "input": _Style("#dbeafe", "#1d4ed8", "input / constant (unlabelled leaf)"),
+    "intermediate": _Style("#f8fafc", "#64748b", "intermediate value"),
+    "root": _Style("#fef3c7", "#b45309", "root (output / loss)"),
+    "group": _Style("#ede9fe", "#6d28d9", "collapsed group (label prefix)"),
+}
+_OP_FILL = "#e5e7eb"
+_DERIV_COLOR = "#b91c1c"  # local derivatives and backward-pass annotations share one colour
+_HIGHLIGHT = "#dc2626"
+_FONT = "Helvetica"
+
+
+def _fmt(x: float) -> str:
+    """4 significant digits, trailing zeros kept (−3.000, 0.5000), with a typographic minus."""
+    if x == 0.0:
+        x = 0.0  # no "-0.000"
+    return f"{x:#.4g}".replace("-", "−")
+
+
+def _record_text(text: str) -> str:
+    """Escape the characters that structure a Graphviz record label."""
+    text = " ".join(text.split())
+    for ch in '\\{}|<>"':
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _grad_float(grad: Any) -> float:
+    return float(grad.data) if isinstance(grad, Value) else float(grad)
