@@ -1,9 +1,11 @@
 """The rule table: every primitive operation and its local derivative, in one place.
 
-Each entry pairs a forward function on floats with a vector-Jacobian product (VJP) rule.
-A rule receives the upstream gradient ``g``, the op's output ``out`` and its inputs, and
-returns the contribution to each input's gradient: ``g * ∂out/∂input`` — the chain rule's
-"local gradient × upstream gradient". Unary rules return one value, binary rules a pair.
+Each entry pairs a forward function on floats with one vector-Jacobian product (VJP) rule per
+input, as HIPS autograd's ``defvjp(op, rule_a, rule_b)``. A rule receives the upstream
+gradient ``g``, the op's output ``out`` and all its inputs, and returns that input's
+contribution ``g * ∂out/∂input`` — the chain rule's "local gradient × upstream gradient".
+One rule per input lets the engine compute a derivative only for inputs that need one: the
+constant base of ``0.0 ** y`` has an infinite derivative that nobody asked for.
 
 Rules are *polymorphic*: they use only arithmetic operators and the helper functions below,
 so the same rule runs on plain floats (the fast backward pass), on ``Value`` objects
@@ -28,12 +30,12 @@ Num = Any  # a float on the fast path, a Value when recording, an ndarray of sam
 
 
 class Op(NamedTuple):
-    """One primitive: its name, forward function on floats, and VJP rule."""
+    """One primitive: its name, forward function on floats, and one VJP rule per input."""
 
     name: str
     arity: int
     forward: Callable[..., float]
-    vjp: Callable[..., Any]
+    vjps: tuple[Callable[..., Any], ...]  # vjps[i](g, out, *inputs) = g · ∂out/∂input_i
     symbol: str  # how graph drawings label the op node
     # The forward on numpy arrays of samples (compile.trace's replay); None when ``forward``
     # already works elementwise on arrays. Domain errors surface as numpy FloatingPointError.
@@ -49,6 +51,12 @@ class Op(NamedTuple):
         # Pickled by name (and parameter), never by its functions: lambdas cannot be pickled,
         # and unpickling looks the op up in this table instead of running stored code.
         return lookup, (self.name, self.param)
+
+    def vjp(self, g: Num, out: Num, *inputs: Num) -> Any:
+        """Every input's contribution at once: one value for a unary op, a pair for a binary one."""
+        if self.arity == 1:
+            return self.vjps[0](g, out, *inputs)
+        return tuple(rule(g, out, *inputs) for rule in self.vjps)
 
 
 # ---------------------------------------------------------------------------
@@ -231,53 +239,80 @@ def softplus_batched(a: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------
-# The table. One entry per primitive: name, arity, forward, VJP rule, drawing symbol.
-# In every rule: g = upstream gradient, out = this op's output, a/b = its inputs.
+# The table. One entry per primitive: name, arity, forward, VJP rules (one per input, in
+# argument order), drawing symbol. In every rule: g = upstream gradient, out = this op's
+# output, a/b = its inputs.
 
 # The last argument, where present, is the batched forward on sample arrays (see Op).
 
-ADD = Op("add", 2, add_forward, lambda g, out, a, b: (g, g), "+", micrograd="+")
-SUB = Op("sub", 2, sub_forward, lambda g, out, a, b: (g, -g), "−", micrograd="-")
-MUL = Op("mul", 2, mul_forward, lambda g, out, a, b: (g * b, g * a), "×", micrograd="*")
+ADD = Op(
+    "add", 2, add_forward, (lambda g, out, a, b: g, lambda g, out, a, b: g), "+", micrograd="+"
+)
+SUB = Op(
+    "sub", 2, sub_forward, (lambda g, out, a, b: g, lambda g, out, a, b: -g), "−", micrograd="-"
+)
+MUL = Op(
+    "mul",
+    2,
+    mul_forward,
+    (lambda g, out, a, b: g * b, lambda g, out, a, b: g * a),
+    "×",
+    micrograd="*",
+)
 DIV = Op(
-    "div", 2, div_forward, lambda g, out, a, b: (g / b, -g * out / b), "÷", np.divide, micrograd="/"
+    "div",
+    2,
+    div_forward,
+    (lambda g, out, a, b: g / b, lambda g, out, a, b: -g * out / b),
+    "÷",
+    np.divide,
+    micrograd="/",
 )
 POW = Op(
     "pow",
     2,
     pow_forward,
-    lambda g, out, a, b: (_pow_base_grad(g, a, b), g * out * _log_or_nan(a)),
+    (
+        lambda g, out, a, b: _pow_base_grad(g, a, b),
+        lambda g, out, a, b: g * out * _log_or_nan(a),
+    ),
     "**",
     np.power,
     micrograd="**",
 )
-NEG = Op("neg", 1, neg_forward, lambda g, out, a: -g, "−", micrograd="-")
-ABS = Op("abs", 1, abs_forward, lambda g, out, a: g * _sign(a), "abs")
-EXP = Op("exp", 1, exp_forward, lambda g, out, a: g * out, "exp", np.exp)
-LOG = Op("log", 1, log_forward, lambda g, out, a: g / a, "log", np.log)
-SQRT = Op("sqrt", 1, sqrt_forward, lambda g, out, a: g * 0.5 / out, "sqrt", np.sqrt)
-TANH = Op("tanh", 1, tanh_forward, lambda g, out, a: g * (1.0 - out * out), "tanh", np.tanh)
+NEG = Op("neg", 1, neg_forward, (lambda g, out, a: -g,), "−", micrograd="-")
+ABS = Op("abs", 1, abs_forward, (lambda g, out, a: g * _sign(a),), "abs")
+EXP = Op("exp", 1, exp_forward, (lambda g, out, a: g * out,), "exp", np.exp)
+LOG = Op("log", 1, log_forward, (lambda g, out, a: g / a,), "log", np.log)
+SQRT = Op("sqrt", 1, sqrt_forward, (lambda g, out, a: g * 0.5 / out,), "sqrt", np.sqrt)
+TANH = Op("tanh", 1, tanh_forward, (lambda g, out, a: g * (1.0 - out * out),), "tanh", np.tanh)
 SIGMOID = Op(
     "sigmoid",
     1,
     sigmoid_forward,
-    lambda g, out, a: g * out * (1.0 - out),
+    (lambda g, out, a: g * out * (1.0 - out),),
     "σ",
     sigmoid_batched,
 )
 RELU = Op(
-    "relu", 1, relu_forward, lambda g, out, a: g * _step(a), "relu", relu_batched, micrograd="ReLU"
+    "relu",
+    1,
+    relu_forward,
+    (lambda g, out, a: g * _step(a),),
+    "relu",
+    relu_batched,
+    micrograd="ReLU",
 )
 SOFTPLUS = Op(
     "softplus",
     1,
     softplus_forward,
-    lambda g, out, a: g * _sigmoid(a),
+    (lambda g, out, a: g * _sigmoid(a),),
     "softplus",
     softplus_batched,
 )
-SIN = Op("sin", 1, math.sin, lambda g, out, a: g * _cos(a), "sin", np.sin)
-COS = Op("cos", 1, math.cos, lambda g, out, a: -g * _sin(a), "cos", np.cos)
+SIN = Op("sin", 1, math.sin, (lambda g, out, a: g * _cos(a),), "sin", np.sin)
+COS = Op("cos", 1, math.cos, (lambda g, out, a: -g * _sin(a),), "cos", np.cos)
 
 
 @lru_cache(maxsize=256)
@@ -294,9 +329,9 @@ def power(k: float) -> Op:
     shown = str(int(k)) if k.is_integer() and abs(k) < 2.0**53 else repr(k)
     if k == 0.0:  # d/dx x**0 = 0 everywhere; avoids 0 ** -1 when differentiating again
         zero = lambda g, out, a: g * 0.0  # noqa: E731 (one line, like the table)
-        return Op("pow0", 1, forward, zero, "**0", batched, param=k, micrograd="**0")
+        return Op("pow0", 1, forward, (zero,), "**0", batched, param=k, micrograd="**0")
     vjp = lambda g, out, a: g * k * a ** (k - 1.0)  # noqa: E731 (one line, like the table)
-    return Op(f"pow{k:g}", 1, forward, vjp, f"**{k:g}", batched, param=k, micrograd=f"**{shown}")
+    return Op(f"pow{k:g}", 1, forward, (vjp,), f"**{k:g}", batched, param=k, micrograd=f"**{shown}")
 
 
 @lru_cache(maxsize=64)
@@ -310,7 +345,7 @@ def leaky_relu(slope: float) -> Op:
         return np.where(a > 0.0, a, slope * a)
 
     vjp = lambda g, out, a: g * _step(a, slope)  # noqa: E731 (one line, like the table)
-    return Op("leaky_relu", 1, forward, vjp, "leaky_relu", batched, param=slope)
+    return Op("leaky_relu", 1, forward, (vjp,), "leaky_relu", batched, param=slope)
 
 
 # Every fixed primitive by name; ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones.
