@@ -278,11 +278,11 @@ class Value:
                     a = node._a
                     b = node._b
                     if b is None:
-                        a.grad += fn.vjp(node.grad, node.data, a.data)  # type: ignore[union-attr]
+                        a.grad += fn.vjps[0](node.grad, node.data, a.data)  # type: ignore[union-attr]
                     else:
-                        da, db = fn.vjp(node.grad, node.data, a.data, b.data)  # type: ignore[union-attr]
-                        a.grad += da  # type: ignore[union-attr]
-                        b.grad += db
+                        rule_a, rule_b = fn.vjps
+                        a.grad += rule_a(node.grad, node.data, a.data, b.data)  # type: ignore[union-attr]
+                        b.grad += rule_b(node.grad, node.data, a.data, b.data)  # type: ignore[union-attr]
         except (ArithmeticError, ValueError) as e:
             raise type(e)(f"backward through '{node.op}' at {node!r}: {e}") from e
         finally:
@@ -299,11 +299,11 @@ def _backprop_recording(node: Value) -> None:
     a = node._a
     b = node._b
     if b is None:
-        a.grad = a.grad + fn.vjp(g, node, a)  # type: ignore[union-attr]
+        a.grad = a.grad + fn.vjps[0](g, node, a)  # type: ignore[union-attr]
     else:
-        da, db = fn.vjp(g, node, a, b)
-        a.grad = a.grad + da  # type: ignore[union-attr]
-        b.grad = b.grad + db
+        rule_a, rule_b = fn.vjps
+        a.grad = a.grad + rule_a(g, node, a, b)  # type: ignore[union-attr]
+        b.grad = b.grad + rule_b(g, node, a, b)
 
 
 def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
