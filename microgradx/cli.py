@@ -7,8 +7,52 @@ Each subcommand lives in its own module exposing ``add_parser(subparsers)`` and
 from __future__ import annotations
 
 import argparse
+import codecs
+import locale
+import os
 import sys
 from collections.abc import Sequence
+
+ASCII_FALLBACK = {
+    "∂": "d",
+    "·": "*",
+    "×": "x",
+    "→": "->",
+    "—": "-",
+    "−": "-",
+    "…": "...",
+    "≥": ">=",
+    "≤": "<=",
+}
+"""How the CLIs' non-ASCII characters are printed on a terminal that cannot show them."""
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler: ASCII look-alikes for our symbols, ``?`` for anything else."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    return "".join(ASCII_FALLBACK.get(c, "?") for c in text), error.end
+
+
+codecs.register_error("microgradx-ascii", _ascii_fallback)
+
+
+def _ascii_locale() -> bool:
+    """True under a C/POSIX locale, which Python's automatic UTF-8 mode would print UTF-8 to."""
+    explicit = "PYTHONUTF8" in os.environ or "PYTHONIOENCODING" in os.environ
+    if not sys.flags.utf8_mode or explicit or not hasattr(locale, "nl_langinfo"):
+        return False
+    return locale.nl_langinfo(locale.CODESET) in ("ANSI_X3.4-1968", "ASCII", "US-ASCII")
+
+
+def _printable_output() -> None:
+    """Let stdout/stderr print what the terminal can show (PYTHONIOENCODING=ascii, C locale)."""
+    encoding = {"encoding": "ascii"} if _ascii_locale() else {}
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="microgradx-ascii", **encoding)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``microgradx`` console script; returns the exit code."""
+    _printable_output()
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
     return int(args.run(args))

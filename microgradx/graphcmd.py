@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -73,6 +75,10 @@ class ExpressionError(ValueError):
     """The expression uses something outside the whitelist, or cannot be computed."""
 
 
+class _UndefinedVariable(ExpressionError):
+    """A name with no ``--set`` value; ``parse_expression`` reports all of them at once."""
+
+
 def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
     """Build the graph of ``text`` from whitelisted syntax; variables become labelled leaves.
 
@@ -102,10 +108,34 @@ def parse_expression(text: str, variables: Mapping[str, float]) -> Value:
         leaves[name] = Value(_number(value, name), label=name)
     try:
         return _Walker(leaves).visit(tree.body, 0)
+    except _UndefinedVariable:
+        missing = undefined_names(tree, leaves)
+        if len(missing) == 1:
+            raise ExpressionError(
+                f"undefined variable {missing[0]!r}: give it a value with --set"
+            ) from None
+        names = ", ".join(repr(name) for name in missing)
+        raise ExpressionError(
+            f"undefined variables {names}: give each a value with --set"
+        ) from None
     except (ArithmeticError, ValueError, TypeError) as e:
         if isinstance(e, ExpressionError):
             raise
         raise ExpressionError(f"cannot compute: {_one_line(e)}") from None
+
+
+def variable_names(tree: ast.AST) -> list[str]:
+    """The variables an expression reads, in order of first use (function names excluded)."""
+    called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and id(n) not in called]
+    found.sort(key=lambda n: (n.lineno, n.col_offset))  # ast.walk is breadth-first
+    names = (n.id for n in found if n.id not in FUNCTIONS and n.id != "leaky_relu")
+    return list(dict.fromkeys(names))
+
+
+def undefined_names(tree: ast.AST, variables: Mapping[str, Any]) -> list[str]:
+    """The variables ``tree`` reads that ``variables`` does not give."""
+    return [name for name in variable_names(tree) if name not in variables]
 
 
 def _one_line(e: BaseException) -> str:
@@ -133,13 +163,8 @@ class _Walker:
     def visit(self, node: ast.expr, depth: int) -> Value:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"expression nested too deeply (more than {MAX_DEPTH} levels)")
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and _is_number(node.right):
-            # x ** 2 becomes one "**2" op node (the engine's constant-power op), not x ** Value(2)
-            return self.visit(node.left, depth + 1) ** _constant(node.right, "exponent")
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            a = self.visit(node.left, depth + 1)
-            b = self.visit(node.right, depth + 1)
-            return _BINARY[type(node.op)](a, b)
+        if isinstance(node, ast.BinOp):
+            return self.binary(node, depth)
         if _is_number(node):  # -3 is one constant leaf, not neg(3)
             return Value(_constant(node, "constant"))
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -152,15 +177,37 @@ class _Walker:
                 return self.leaves[node.id]
             if node.id in FUNCTIONS or node.id == "leaky_relu":
                 raise ExpressionError(f"{node.id} is a function: call it, e.g. {node.id}(x)")
-            raise ExpressionError(f"undefined variable {node.id!r}: give it a value with --set")
+            raise _UndefinedVariable(node.id)
         if isinstance(node, ast.Constant):  # numbers were taken above
             raise ExpressionError(f"only numbers are allowed as constants, got {node.value!r}")
-        if isinstance(node, ast.BinOp):
-            raise ExpressionError(f"operator {_op_text(node.op)} is not allowed; use + - * / **")
         if isinstance(node, ast.UnaryOp):
             raise ExpressionError(f"unary {_op_text(node.op)} is not allowed; use - or +")
         what = _SYNTAX_NAMES.get(type(node).__name__, type(node).__name__)
         raise ExpressionError(f"{what} not allowed in an expression")
+
+    def binary(self, node: ast.BinOp, depth: int) -> Value:
+        """A chain like ``a + b - c + …`` (left-nested in the tree) walked as a loop.
+
+        A flat sum of hundreds of terms is long, not deep: only the right operands, which
+        parentheses can nest, count towards ``MAX_DEPTH``.
+        """
+        chain: list[ast.BinOp] = []
+        left: ast.expr = node
+        while isinstance(left, ast.BinOp):
+            if type(left.op) not in _BINARY:
+                raise ExpressionError(
+                    f"operator {_op_text(left.op)} is not allowed; use + - * / **"
+                )
+            chain.append(left)
+            left = left.left
+        out = self.visit(left, depth + 1)
+        for step in reversed(chain):
+            if isinstance(step.op, ast.Pow) and _is_number(step.right):
+                # x ** 2 becomes one "**2" op node (the constant-power op), not x ** Value(2)
+                out = out ** _constant(step.right, "exponent")
+            else:
+                out = _BINARY[type(step.op)](out, self.visit(step.right, depth + 1))
+        return out
 
     def call(self, node: ast.Call, depth: int) -> Value:
         if not isinstance(node.func, ast.Name):
@@ -267,16 +314,45 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+def _warn(message: str) -> None:
+    print(f"microgradx graph: warning: {message}", file=sys.stderr)
+
+
+def _variables(assignments: list[str]) -> dict[str, float]:
+    """``--set`` values by name; a name given twice warns and the last value wins."""
+    variables: dict[str, float] = {}
+    for text in assignments:
+        name, value = _assignment(text)
+        if name in variables:
+            _warn(f"--set {name} given twice; using the last value, {value:g}")
+        variables[name] = value
+    return variables
+
+
+def _output(text: str, fmt: str | None) -> Path | None:
+    """Where ``-o`` writes: a file, ``graph.<fmt>`` inside a directory, or None for stdout."""
+    if text == "-":
+        return None
+    output = Path(text)
+    if text.endswith(("/", os.sep)) or output.is_dir():
+        return output / f"graph.{fmt or 'svg'}"
+    return output
+
+
 def run(args: argparse.Namespace) -> int:
     """Parse, differentiate and render; returns the exit code (2 for a bad expression)."""
     from .viz import GraphvizNotFoundError, draw_dot, render_graph
 
-    output = Path(args.output)
-    fmt = args.format or (output.suffix.lstrip(".").lower() or "svg")
+    if not args.output:
+        return _fail("-o needs a file name, a directory, or - for standard output")
+    output = _output(args.output, args.format)
+    suffix = output.suffix.lstrip(".").lower() if output is not None else ""
+    fmt = args.format or suffix or "svg"
     if fmt not in ("svg", "png", "dot"):
+        assert output is not None  # stdout has no suffix to guess from
         return _fail(f"cannot tell the format from {output.name!r}; use --format svg|png|dot")
     try:
-        variables = dict(_assignment(a) for a in args.assignments)
+        variables = _variables(args.assignments)
         root = parse_expression(args.expression, variables)
         if not args.no_backward:
             root.backward()
@@ -284,18 +360,28 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(e))
     except (ArithmeticError, ValueError) as e:  # backward can still meet e.g. 0 ** -1
         return _fail(f"cannot differentiate: {_one_line(e)}")
+    leaves = {v.label: v for v in topological_order(root) if v.is_leaf() and v.label}
+    for name in variables:
+        if name not in leaves:
+            _warn(f"--set {name}: the expression does not use {name}")
     dot = draw_dot(root, rankdir=args.rankdir, title=args.expression)
     try:
-        render_graph(dot, output, fmt)
+        if output is None:
+            with tempfile.TemporaryDirectory() as folder:
+                data = render_graph(dot, Path(folder) / f"graph.{fmt}", fmt).read_bytes()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            render_graph(dot, output, fmt)
     except GraphvizNotFoundError as e:
         return _fail(f"{e} (or use --format dot)", code=1)
     except OSError as e:
-        return _fail(f"cannot write {output}: {e.strerror or e}", code=1)
+        return _fail(f"cannot write {output or 'to standard output'}: {e.strerror or e}", code=1)
     summary = f"{args.expression} = {root.data:.6g}"
     if not args.no_backward:
-        leaves = {v.label: v for v in topological_order(root) if v.is_leaf() and v.label}
         grads = ", ".join(f"∂/∂{name} = {v.grad:.6g}" for name, v in sorted(leaves.items()))
         summary += f"; {grads}" if grads else ""
-    print(summary)
-    print(f"wrote {output}")
+    report = sys.stdout if output is not None else sys.stderr  # stdout carries the picture
+    print(summary, file=report)
+    print(f"wrote {output or 'the graph to standard output'}", file=report)
     return 0

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import shutil
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,3 +180,114 @@ def test_a_variable_spelled_with_compatibility_characters_is_found(tmp_path: Pat
     # Python reads the identifier "ｘ" (fullwidth) as "x" (NFKC), so --set must do the same.
     assert run_graph("ｘ * 2", "--set", "ｘ=5", "-o", str(tmp_path / "g.dot")) == 0
     assert parse_expression("ｘ * 2", {"ｘ": 5}).data == 10.0
+
+
+# -- the command as a user runs it: a subprocess, one line per mistake, never a traceback -------
+
+
+def cli(*argv: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    """Run ``python -m microgradx`` and return the completed process (bytes out, text err)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "microgradx", *argv],
+        capture_output=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+    )
+    assert b"Traceback" not in result.stderr
+    return result
+
+
+def one_error_line(result) -> str:
+    err = result.stderr.decode()
+    assert result.returncode == 2
+    assert err.count("\n") == 1 and err.startswith("microgradx graph: error: ")
+    return err
+
+
+@needs_dot
+def test_output_dash_writes_the_svg_to_stdout_and_the_summary_to_stderr(tmp_path: Path):
+    result = cli("graph", *NEURON, "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.startswith(b"<?xml") and result.stdout.rstrip().endswith(b"</svg>")
+    assert "wrote the graph to standard output" in result.stderr.decode()
+    assert list(tmp_path.iterdir()) == []  # no file named "-"
+
+
+def test_output_dash_with_dot_format_needs_no_graphviz(tmp_path: Path):
+    result = cli("graph", *NEURON, "--format", "dot", "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.decode().startswith("digraph")
+
+
+@pytest.mark.parametrize("existing", [True, False])
+def test_output_to_a_directory_writes_graph_inside_it(tmp_path: Path, existing: bool):
+    folder = tmp_path / "pictures"
+    if existing:
+        folder.mkdir()
+    target = f"{folder}/" if not existing else str(folder)
+    result = cli("graph", *NEURON, "--format", "dot", "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in folder.iterdir()) == ["graph.dot"]
+    assert (folder / "graph.dot").read_text().startswith("digraph")
+
+
+def test_an_empty_output_name_is_a_clear_error(tmp_path: Path):
+    err = one_error_line(cli("graph", *NEURON, "-o", "", cwd=tmp_path))
+    assert "-o needs a file name" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_output_onto_a_device_node_is_refused_and_the_node_kept(tmp_path: Path):
+    if os.geteuid() != 0:
+        pytest.skip("creating a device node needs root (mknod)")
+    node = tmp_path / "full-device"
+    os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 7))  # our own /dev/full twin
+    result = cli("graph", *NEURON, "--format", "dot", "-o", str(node))
+    err = result.stderr.decode()
+    assert result.returncode == 1 and err.count("\n") == 1
+    assert "is a character device, not a regular file" in err
+    assert stat.S_ISCHR(node.stat().st_mode)
+
+
+def test_all_missing_variables_are_named_at_once(tmp_path: Path):
+    result = cli("graph", "a*b + c + tanh(d) + a", "--set", "b=1", "-o", str(tmp_path / "g.dot"))
+    err = one_error_line(result)
+    assert "undefined variables 'a', 'c', 'd': give each a value with --set" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unused_and_repeated_set_names_warn_but_still_draw(tmp_path: Path):
+    out = tmp_path / "g.dot"
+    result = cli("graph", "x * 2", "--set", "x=1", "--set", "x=3", "--set", "z=4", "-o", str(out))
+    assert result.returncode == 0
+    err = result.stderr.decode()
+    assert "warning: --set x given twice; using the last value, 3" in err
+    assert "warning: --set z: the expression does not use z" in err
+    assert "x * 2 = 6" in result.stdout.decode()
+    assert out.read_text().startswith("digraph")
+
+
+def test_a_flat_sum_of_240_terms_is_long_not_deep():
+    text = "+".join(["x"] * 240)
+    assert len(text) <= graphcmd.MAX_EXPRESSION_LENGTH
+    out = parse_expression(text, {"x": 0.5})
+    out.backward()
+    assert out.data == 120.0 and out.parents[1].grad == 240.0
+
+
+def test_nesting_still_counts_as_depth():
+    assert parse_expression("x+(" * 120 + "x" + ")" * 120, {"x": 1.0}).data == 121.0
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        parse_expression("-" * 250 + "x", {"x": 1.0})
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"LC_ALL": "C", "LANG": "C"}])
+def test_an_ascii_terminal_gets_ascii_instead_of_a_crash(tmp_path: Path, env: dict[str, str]):
+    out = tmp_path / "g.dot"
+    result = cli("graph", *NEURON, "-o", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.decode("ascii")  # every byte is ASCII (or this raises)
+    assert "d/dx = -1.49994" in printed
+    assert out.read_text(encoding="utf-8").count("∂") > 0  # the file itself stays UTF-8
