@@ -133,6 +133,12 @@ def _objective(loss: Any, y: Any, who: str) -> _Objective:
     y = np.asarray(y)
     if y.dtype == object or not np.issubdtype(y.dtype, np.number) or y.dtype == bool:
         raise TypeError(f"{who}: y must hold numbers, got dtype {y.dtype}")
+    multi_output_mse = loss == "mse" and y.ndim == 2 and y.shape[1] > 1
+    if not callable(loss) and y.ndim != 1 and not multi_output_mse:
+        hint = "; use y.ravel()" if y.ndim == 2 and y.shape[1] == 1 else ""
+        raise ValueError(
+            f"{who}: y must hold one label per sample (shape (n,)), got shape {y.shape}{hint}"
+        )
     if not np.all(np.isfinite(y)):
         raise ValueError(f"{who}: y contains NaN or infinity")
     labels = y.astype(np.int64) if _is_labels(y) else None
@@ -228,6 +234,11 @@ def _eager_loss_and_grad(model: MLP, fn: LossFn, l2: float) -> LossAndGrad:
     def loss_and_grad(Xb: np.ndarray, targets: list[Any]) -> tuple[float, np.ndarray]:
         preds = [model(row) for row in Xb.tolist()]  # lists of Python floats: the fast path
         data_loss = fn(preds, targets)
+        if not isinstance(data_loss, Value):
+            raise TypeError(
+                f"fit: the loss function must return a Value built from the predictions, "
+                f"got {type(data_loss).__name__}; a plain number cannot be backpropagated"
+            )
         total = data_loss + losses.l2_penalty(params, l2) if l2 else data_loss
         total.backward()
         return data_loss.data, _as_outputs(preds)
@@ -252,12 +263,7 @@ def _compiled_loss_and_grad(model: MLP, fn: LossFn, l2: float) -> LossAndGrad:
     tapes: dict[Any, Replay] = {}
 
     def tape_for(target: Any) -> Replay:
-        if target not in tapes:
-            if len(tapes) >= MAX_COMPILED_TARGETS:
-                raise ValueError(
-                    f"fit(compiled=True): more than {MAX_COMPILED_TARGETS} distinct targets "
-                    "(one tape each); use compiled=False for regression targets"
-                )
+        if target not in tapes:  # fit checked there are at most MAX_COMPILED_TARGETS
             tapes[target] = trace(lambda *x: fn([model(list(x))], [target]), *example)
         return tapes[target]
 
@@ -319,6 +325,8 @@ def fit(
     """
     who = "fit"
     model = _check_model(model, who)
+    if _no_samples(X) or _no_samples(y):
+        raise ValueError(f"{who}: no training data: X and y must hold at least one sample")
     X = _check_X(X, model, who)
     objective = _objective(loss, y, who)
     _check_width(model, objective, who)
@@ -346,10 +354,15 @@ def fit(
                 f"{who}: val has {len(Xv)} samples but {len(val_objective.targets)} labels"
             )
         validation = (Xv, val_objective)
-    opt = _make_optimizer(model, optimizer, lr, who)
-
     if compiled and callable(loss):
         raise ValueError(f"{who}: compiled=True needs a named loss ({', '.join(LOSSES)})")
+    distinct = len(set(objective.targets)) if compiled else 0
+    if distinct > MAX_COMPILED_TARGETS:  # checked now: not after parameters have changed
+        raise ValueError(
+            f"{who}: compiled=True traces one tape per distinct target, at most "
+            f"{MAX_COMPILED_TARGETS}; y has {distinct}. Use compiled=False for regression targets"
+        )
+    opt = _make_optimizer(model, optimizer, lr, who)
     make_step = _compiled_loss_and_grad if compiled else _eager_loss_and_grad
     loss_and_grad = make_step(model, objective.fn, float(l2))
     n = len(X)
@@ -363,8 +376,12 @@ def fit(
         # Batches of sample indices: X rows, targets and labels stay aligned after shuffling.
         for Xb, idx in batches(X, np.arange(n), batch_size, shuffle=True, rng=rng):
             opt.zero_grad()
-            batch_loss, out = loss_and_grad(Xb, [objective.targets[i] for i in idx])
-            opt.step()
+            try:
+                batch_loss, out = loss_and_grad(Xb, [objective.targets[i] for i in idx])
+                opt.step()  # all or nothing: no parameter changes if any would be NaN/inf
+            except ArithmeticError as e:  # overflow, division by zero, NaN/inf: nothing updated
+                bar.close()
+                raise _diverged(who, history, e) from e
             loss_sum += batch_loss * len(idx)  # a batch loss is a mean: weight it by its size
             outputs.append(out)
             seen.append(idx)
@@ -390,6 +407,21 @@ def fit(
     bar.close()
     history.seconds = time.perf_counter() - start
     return history
+
+
+def _no_samples(data: Any) -> bool:
+    return hasattr(data, "__len__") and len(data) == 0
+
+
+def _diverged(who: str, history: History, cause: ArithmeticError) -> FloatingPointError:
+    """The error for a step that failed: parameters are still those from before the step."""
+    where = f"epoch {history.epochs + 1} (iteration {history.iterations + 1})"
+    if history.iterations == 0:
+        return FloatingPointError(f"{who}: the first step failed at {where}: {cause}")
+    return FloatingPointError(
+        f"{who}: loss diverged at {where} — lower the learning rate ({cause}); "
+        "the parameters are those from before this step"
+    )
 
 
 def _evaluate(model: MLP, X: np.ndarray, objective: _Objective) -> tuple[float, float]:

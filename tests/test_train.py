@@ -300,3 +300,88 @@ def test_module_docstring_example_runs():
     result = doctest.testmod(train)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# -- fit fails early and clearly, and leaves the model as it was before the failing step -------
+
+
+def _parameters(model: MLP) -> list[float]:
+    return [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize(
+    ("X", "y"), [([], []), (np.zeros((0, 2)), np.zeros(0)), (np.zeros((3, 2)), [])]
+)
+def test_fit_on_empty_data_says_there_is_no_training_data(X, y):
+    with pytest.raises(ValueError, match="fit: no training data: X and y must hold at least one"):
+        fit(MLP(2, [4, 1]), X, y, progress=False)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "bce", "cross_entropy", "mse"])
+def test_fit_names_a_column_vector_of_labels_and_the_fix(moons, loss):
+    X, y = moons
+    with pytest.raises(ValueError, match=r"y must hold one label per sample \(shape \(n,\)\), got"):
+        fit(MLP(2, [4, 2]), X, y.reshape(-1, 1), loss=loss, progress=False)
+    with pytest.raises(ValueError, match=r"got shape \(60, 1\); use y.ravel\(\)"):
+        fit(MLP(2, [4, 1]), X, y.reshape(-1, 1), loss=loss, progress=False)
+
+
+def test_a_loss_returning_a_float_is_a_clear_type_error_and_changes_nothing(moons):
+    model = MLP(2, [4, 1], seed=0)
+    before = _parameters(model)
+    with pytest.raises(TypeError, match=r"the loss function must return a Value .*got float"):
+        fit(model, *moons, loss=lambda preds, ys: 0.5, progress=False)
+    assert _parameters(model) == before
+
+
+def test_compiled_fit_with_too_many_targets_fails_before_any_update():
+    X = np.linspace(-1, 1, 34).reshape(17, 2)
+    y = np.arange(17) / 17.0  # 17 distinct regression targets: one tape each is too many
+    model = MLP(2, [3, 1], seed=0)
+    before = _parameters(model)
+    with pytest.raises(ValueError, match=r"at most 16; y has 17\. Use compiled=False"):
+        fit(model, X, y, loss="mse", batch_size=4, compiled=True, progress=False)
+    assert _parameters(model) == before
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def _blows_up_on_call(n: int):
+    """A mean-squared loss whose n-th call overflows, like a loss diverging at epoch n."""
+    calls = []
+
+    def loss(preds, ys):
+        calls.append(1)
+        scale = 1e300 if len(calls) == n else 1.0
+        return losses.mse([p * scale * scale for p in preds], ys)
+
+    return loss
+
+
+@pytest.mark.parametrize("epoch", [2, 4])
+def test_a_loss_that_overflows_at_epoch_k_says_so_and_keeps_the_previous_parameters(moons, epoch):
+    reference = MLP(2, [4, 1], seed=0)
+    _quiet_fit(reference, *moons, loss="mse", batch_size=None, epochs=epoch - 1, optimizer="sgd")
+    model = MLP(2, [4, 1], seed=0)
+    pattern = rf"fit: loss diverged at epoch {epoch} \(iteration {epoch}\) — lower the learning"
+    with pytest.raises(FloatingPointError, match=pattern):
+        _quiet_fit(
+            model, *moons, loss=_blows_up_on_call(epoch), batch_size=None, epochs=9, optimizer="sgd"
+        )
+    assert _parameters(model) == _parameters(reference)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_too_large_learning_rate_reports_divergence_not_an_overflow_traceback(moons, compiled):
+    model = MLP(2, [8, 1], seed=0)
+    with pytest.raises(FloatingPointError, match="loss diverged at epoch") as excinfo:
+        _quiet_fit(model, *moons, optimizer="sgd", lr=1e6, epochs=50, compiled=compiled)
+    assert isinstance(excinfo.value.__cause__, ArithmeticError)
+    assert all(math.isfinite(v) for v in _parameters(model))
+
+
+def test_a_failing_first_step_is_not_called_divergence(moons):
+    model = MLP(2, [4, 1], seed=0)
+    before = _parameters(model)
+    with pytest.raises(FloatingPointError, match="fit: the first step failed at epoch 1"):
+        _quiet_fit(model, *moons, loss=_blows_up_on_call(1), epochs=3)
+    assert _parameters(model) == before
