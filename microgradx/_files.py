@@ -9,7 +9,7 @@ import secrets
 import signal
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -66,14 +66,9 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[A
         raise ValueError(f"atomic_open: mode must be 'w' or 'wb', got {mode!r}")
     target, existing = writable_target(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    # A short name of its own (not the target's plus a suffix), so a 255-byte target name works.
-    tmp = target.parent / f".mgx-{secrets.token_hex(6)}.tmp"
-    with _signals_raise_in_main_thread():
-        # os.open with 0o666 (not mkstemp's 0o600) so the umask decides permissions, as for open().
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    with unwind_on_termination():
+        tmp, fd = _create_temporary(target, existing)
         try:
-            if existing is not None:
-                _copy_ownership(fd, existing)
             encoding = "utf-8" if mode == "w" else None
             with os.fdopen(fd, mode, encoding=encoding) as f:
                 yield f
@@ -94,6 +89,77 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     return Path(path)
 
 
+def atomic_write_all(files: Mapping[Path, bytes], remove: Iterable[Path] = ()) -> list[Path]:
+    """Replace several files as one: all change together or, on any error, none does.
+
+    Every file is first written to a temporary file beside its target and flushed to disk;
+    only then are they renamed into place (and the files in ``remove`` deleted), with Ctrl-C,
+    SIGTERM and SIGHUP held back for those few renames. So a directory never mixes files of
+    this run with files of an earlier one.
+    """
+    staged: list[tuple[Path, Path]] = []
+    with unwind_on_termination():
+        try:
+            for path, data in files.items():
+                target, existing = writable_target(path)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                tmp, fd = _create_temporary(target, existing)
+                staged.append((tmp, target))
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                    f.flush()
+                    os.fsync(f.fileno())
+            with _signals_held():
+                for tmp, target in staged:
+                    os.replace(tmp, target)
+                for path in remove:
+                    _remove_file(Path(path))
+        finally:
+            for tmp, _ in staged:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(tmp)  # only left if a write or rename failed
+    for directory in {target.parent for _, target in staged}:
+        _fsync_directory(directory)
+    return list(files)
+
+
+def _create_temporary(target: Path, existing: os.stat_result | None) -> tuple[Path, int]:
+    """A new temporary file beside ``target`` with the permissions ``target`` has or would get."""
+    # A short name of its own (not the target's plus a suffix), so a 255-byte target name works.
+    tmp = target.parent / f".mgx-{secrets.token_hex(6)}.tmp"
+    # os.open with 0o666 (not mkstemp's 0o600) so the umask decides permissions, as for open().
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    try:
+        if existing is not None:
+            _copy_ownership(fd, existing)
+    except BaseException:
+        os.close(fd)
+        os.unlink(tmp)
+        raise
+    return tmp, fd
+
+
+def _remove_file(path: Path) -> None:
+    """Delete a file or symlink left by an earlier run; anything else is not ours to delete."""
+    with contextlib.suppress(FileNotFoundError):
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back (delivered right after) while the block runs."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, *_TERMINATING}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _copy_ownership(fd: int, existing: os.stat_result) -> None:
     """Give the new file the old one's permission bits (a 0600 file stays private)."""
     os.fchmod(fd, stat.S_IMODE(existing.st_mode))
@@ -111,7 +177,7 @@ class _Terminated(BaseException):
 
 
 @contextlib.contextmanager
-def _signals_raise_in_main_thread() -> Iterator[None]:
+def unwind_on_termination() -> Iterator[None]:
     """While the block runs, SIGTERM/SIGHUP unwind it like Ctrl-C; then the caller's handler runs.
 
     Handlers are installed only around the write and only where Python allows it (the main

@@ -12,6 +12,7 @@ import locale
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 ASCII_FALLBACK = {
     "∂": "d",
@@ -55,11 +56,18 @@ def _printable_output() -> None:
             reconfigure(errors="microgradx-ascii", **encoding)
 
 
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line on stderr (exit code 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with one subparser per command."""
+    """The top-level parser with one subparser per command (they inherit the one-line errors)."""
     from . import demo, graphcmd
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="microgradx", description="A readable scalar autodiff engine: train, draw, teach."
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

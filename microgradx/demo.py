@@ -11,6 +11,10 @@ validation and test data, an MLP trained with Adam on mini-batches, and four fil
 
 Rendering ``graph.svg`` needs the Graphviz ``dot`` program; without it the demo says how to
 install it and still writes the other three files.
+
+The arguments and the output directory are checked before training (a mistake exits with
+code 2 and one line). The files are written together at the end: an interrupted run leaves
+the previous run's files as they were, never a mix of both.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,11 +30,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import data
+from ._files import atomic_write_all, unwind_on_termination, writable_target
 from .engine import Value
 from .nn import MLP
 
 DEFAULT_OUT = "microgradx-demo"
 OPTIMIZER_NAMES = ("adam", "sgd", "momentum", "rmsprop", "adagrad")
+OUTPUTS = ("model.json", "decision_boundary.png", "loss.png", "graph.svg")
+MAX_EPOCHS = 100_000
+MAX_BATCH_SIZE = 1_000_000  # anything >= the training set (180 samples) is full batch
+MAX_LR = 10.0  # larger steps only diverge
 
 _T = TypeVar("_T")
 
@@ -74,9 +84,14 @@ def _arg_type(
     return parse
 
 
-_positive_int = _arg_type(int, "an integer >= 1", lambda v: v >= 1)
+_epochs = _arg_type(int, f"an integer from 1 to {MAX_EPOCHS}", lambda v: 1 <= v <= MAX_EPOCHS)
+_batch_size = _arg_type(
+    int, f"an integer from 1 to {MAX_BATCH_SIZE}", lambda v: 1 <= v <= MAX_BATCH_SIZE
+)
 _seed = _arg_type(int, "an integer >= 0", lambda v: v >= 0)
-_learning_rate = _arg_type(float, "a finite number > 0", lambda v: 0.0 < v < math.inf)
+_learning_rate = _arg_type(
+    float, f"a number > 0 and <= {MAX_LR:g}", lambda v: 0.0 < v <= MAX_LR and math.isfinite(v)
+)
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -93,11 +108,11 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--dataset", choices=sorted(RECIPES), default="moons")
     parser.add_argument("--optimizer", choices=OPTIMIZER_NAMES, default="adam")
     parser.add_argument(
-        "--epochs", type=_positive_int, help="passes over the training data (default per dataset)"
+        "--epochs", type=_epochs, help="passes over the training data (default per dataset)"
     )
     parser.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=_batch_size,
         help="samples per iteration: 1 = SGD, >= the training set = full batch (default 16)",
     )
     parser.add_argument("--lr", type=_learning_rate, help="learning rate (default per optimizer)")
@@ -134,8 +149,37 @@ def _neuron_graph(model: MLP, X: Any) -> Any:
     return graph
 
 
+def _fail(message: str, code: int) -> int:
+    print(f"microgradx demo: error: {message}", file=sys.stderr)
+    return code
+
+
+def _check_out_dir(out_dir: Path) -> str | None:
+    """Why the demo could not write its files to ``out_dir`` (None if it can), before training."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in OUTPUTS:
+            writable_target(out_dir / name)  # not a directory, device or read-only file
+        with tempfile.TemporaryFile(dir=out_dir):  # the directory itself takes new files
+            pass
+    except OSError as e:
+        where = "" if e.filename in (None, str(out_dir)) else f"{e.filename}: "
+        return f"cannot write to --out {out_dir}: {where}{e.strerror or e}"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Train, evaluate and write the demo's files; returns the exit code."""
+    out_dir: Path = args.out
+    problem = _check_out_dir(out_dir)
+    if problem:
+        return _fail(problem, 2)
+    # SIGTERM/SIGHUP unwind like Ctrl-C: the staging directory is removed, nothing half-written.
+    with unwind_on_termination(), tempfile.TemporaryDirectory(prefix="microgradx-demo-") as stage:
+        return _run(args, out_dir, Path(stage))
+
+
+def _run(args: argparse.Namespace, out_dir: Path, stage: Path) -> int:
     # Heavy imports here, not at module level: `microgradx --help` stays fast.
     from . import io, viz
     from .train import evaluate, fit
@@ -144,12 +188,6 @@ def run(args: argparse.Namespace) -> int:
     epochs = args.epochs or recipe.epochs
     batch_size = args.batch_size or recipe.batch_size
     say = (lambda *a: None) if args.quiet else print
-    out_dir: Path = args.out
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        print(f"microgradx demo: cannot create output directory {out_dir}: {e}", file=sys.stderr)
-        return 1
 
     started = time.perf_counter()
     X, y = recipe.make(recipe.n, noise=recipe.noise, seed=args.seed)
@@ -165,37 +203,44 @@ def run(args: argparse.Namespace) -> int:
         f"training {recipe.loss} loss, {args.optimizer}, {epochs} epochs × {iterations} "
         f"iterations (batch size {batch_size})"
     )
-    history = fit(
-        model,
-        X_train,
-        y_train,
-        loss=recipe.loss,
-        optimizer=args.optimizer,
-        lr=args.lr,
-        epochs=epochs,
-        batch_size=batch_size,
-        val=val,
-        seed=args.seed,
-        progress=not args.quiet,
-    )
+    try:
+        history = fit(
+            model,
+            X_train,
+            y_train,
+            loss=recipe.loss,
+            optimizer=args.optimizer,
+            lr=args.lr,
+            epochs=epochs,
+            batch_size=batch_size,
+            val=val,
+            seed=args.seed,
+            progress=not args.quiet,
+        )
+    except FloatingPointError as e:  # the loss diverged: say so in one line, write nothing
+        return _fail(str(e).removeprefix("fit: "), 1)
     _, train_acc = evaluate(model, X_train, y_train, loss=recipe.loss)
     _, val_acc = evaluate(model, *val, loss=recipe.loss)
     _, test_acc = evaluate(model, X_test, y_test, loss=recipe.loss)
 
-    written = [io.save(model, out_dir / "model.json")]
-    written.append(
-        viz.save_figure(viz.plot_decision_boundary(model, X, y), out_dir / "decision_boundary.png")
-    )
-    written.append(viz.save_figure(viz.plot_history(history), out_dir / "loss.png"))
+    # Everything is drawn into the staging directory first and copied over only when complete.
+    io.save(model, stage / "model.json")
+    viz.save_figure(viz.plot_decision_boundary(model, X, y), stage / "decision_boundary.png")
+    viz.save_figure(viz.plot_history(history), stage / "loss.png")
     note = ""
     try:
-        graph = _neuron_graph(model, X_train)
-        written.append(viz.render_graph(graph, out_dir / "graph.svg"))
+        viz.render_graph(_neuron_graph(model, X_train), stage / "graph.svg")
     except viz.GraphvizNotFoundError:
         note = (
             "note: graph.svg not written: Graphviz's `dot` program is missing; install it with "
             "apt-get install graphviz, brew install graphviz or conda install graphviz"
         )
+    made = [name for name in OUTPUTS if (stage / name).exists()]
+    stale = [out_dir / name for name in OUTPUTS if name not in made]  # e.g. an old graph.svg
+    try:
+        written = atomic_write_all({out_dir / n: (stage / n).read_bytes() for n in made}, stale)
+    except OSError as e:
+        return _fail(f"cannot write to --out {out_dir}: {e.filename or ''}: {e.strerror or e}", 1)
     seconds = time.perf_counter() - started
 
     summary = (
