@@ -319,9 +319,9 @@ def test_a_rerun_replaces_the_whole_set_and_keeps_a_private_files_mode(
     out = tmp_path / "out"
     assert "graph.svg" in _first_run(earlier_run, out)
     (out / "model.json").chmod(0o600)
-    from microgradx import viz
+    from microgradx.viz import render
 
-    monkeypatch.setattr(viz.shutil, "which", lambda name: None)
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
     assert main(["demo", "--seed", "2", "--out", str(out), "--quiet", *FAST]) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "decision_boundary.png",
