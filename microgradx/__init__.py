@@ -1,6 +1,6 @@
 """microgradx: a readable, dependable scalar reverse-mode automatic differentiation engine."""
 
-from . import data, io, losses
+from . import data, interop, io, losses
 from .compile import BranchError, Replay, elementwise_grad, trace
 from .engine import (
     Value,
@@ -68,6 +68,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "hessian",
+    "interop",
     "io",
     "is_grad_enabled",
     "jacobian",

@@ -254,6 +254,16 @@ class Replay:
                 np.zeros(state.n) if k < 0 else state.Vg[loc[k][1]].copy() for k in self.input_slots
             ]
 
+    def to_torch(self, dtype: Any = None) -> Any:
+        """The tape as a ``torch.nn.Module`` over any batch shape; labelled leaves → Parameters.
+
+        Names map ``.`` to ``_`` (torch refuses dots): ``L1.N2.w0`` is the parameter
+        ``L1_N2_w0``; ``module.labels`` maps back. dtype defaults to float64. Needs torch.
+        """
+        from .interop import replay_to_torch  # torch stays optional: imported on use
+
+        return replay_to_torch(self, dtype)
+
     # -- the two halves -----------------------------------------------------------------
 
     @contextmanager
