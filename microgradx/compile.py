@@ -363,13 +363,6 @@ def _add_rows(block: np.ndarray, index: Index, unique: bool, values: np.ndarray)
         np.add.at(block, index, values)
 
 
-def _rule(op: Op, i: int) -> Callable[..., Any]:
-    """The VJP rule of ``op`` for its input ``i``."""
-    if op.arity == 1:
-        return op.vjp
-    return lambda *args: op.vjp(*args)[i]
-
-
 class _Operand:
     """Where one input of a group's nodes lives: which block, which rows."""
 
@@ -423,7 +416,7 @@ class _Map:
         for i, (operand, needed) in enumerate(zip(self.args, self.need[mode], strict=True)):
             if not needed:
                 continue
-            rule = _rule(self.op, i)
+            rule = self.op.vjps[i]
             try:
                 d = rule(g, out, *args)
             except (FloatingPointError, ArithmeticError, ValueError) as e:
