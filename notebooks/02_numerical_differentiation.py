@@ -13,37 +13,61 @@
 # ---
 
 # %% [markdown]
-# # 2 · Numerical differentiation
+# # 2 · Numerical differentiation and the gradient
 #
-# A derivative is a limit, $f'(x) = \lim_{h\to 0} \frac{f(x+h) - f(x)}{h}$. Stop the limit at
-# a small $h$ and you get a *finite difference*: a derivative from function values alone.
-# It is slow and inexact, but it needs no rules at all, which makes it the referee that
-# every autodiff rule is checked against.
+# Notebook 1 chose a loss. To make it smaller we need to know how it changes when a
+# parameter moves: its **derivative**,
+#
+# $$f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h},$$
+#
+# the slope of $f$ at $x$. Stop the limit at a small $h$ and you get a *finite difference*:
+# a derivative from function values alone. It is slow and inexact, but it needs no rules at
+# all, which makes it the referee that every autodiff rule is checked against (notebook 5).
 #
 # | name | formula |
 # |---|---|
-# | forward difference | $\dfrac{f(x+h) - f(x)}{h}$ |
-# | backward difference | $\dfrac{f(x) - f(x-h)}{h}$ |
-# | central difference | $\dfrac{f(x+h) - f(x-h)}{2h}$ |
+# | forward difference (전진 차분) | $\dfrac{f(x+h) - f(x)}{h}$ |
+# | backward difference (후진 차분) | $\dfrac{f(x) - f(x-h)}{h}$ |
+# | central difference (중심 차분) | $\dfrac{f(x+h) - f(x-h)}{2h}$ |
 
 # %%
 # %matplotlib inline
+
+# %%
 import math
 
 import numpy as np
+from matplotlib.figure import Figure
 
-from microgradx.functional import grad
 from microgradx.numeric import (
-    GradcheckError,
     backward_difference,
     central_difference,
     fd_errors,
     forward_difference,
-    gradcheck,
-    gradgradcheck,
     numerical_gradient,
 )
 from microgradx.viz import plot_fd_error
+
+# %% [markdown]
+# ## The difference quotient approaches the slope
+#
+# For $f(x) = 3x^2 - 4x + 5$, $f'(x) = 6x - 4$, so $f'(3) = 14$. Because $f$ is a parabola
+# the forward quotient's error is exactly $\frac{f''}{2}h = 3h$:
+# $\frac{f(x+h) - f(x)}{h} = 6x - 4 + 3h$. The quotient approaches $14$ as $h$ shrinks,
+# and its error shrinks in proportion to $h$.
+
+
+# %%
+def f(x):
+    return 3 * x**2 - 4 * x + 5
+
+
+x = 3.0
+for h in (1e-1, 1e-2, 1e-3, 1e-4):
+    quotient = (f(x + h) - f(x)) / h
+    error = quotient - 14.0
+    print(f"h = {h:<6g}  (f(x+h) - f(x)) / h = {quotient:.8f}   error / h = {error / h:.6f}")
+    assert abs(error / (3 * h) - 1) < 1e-6  # the error is f''(x)·h/2 = 3h, up to round-off
 
 # %% [markdown]
 # ## Taylor error analysis
@@ -79,6 +103,38 @@ for difference, leading_term in zip(differences, leading_terms, strict=True):
     assert abs(error / leading_term - 1) < 0.01, (difference.__name__, error)
 
 # %% [markdown]
+# ### The sign of the error
+#
+# The absolute errors of the forward and backward differences are almost equal, so on the
+# log-log plot below their curves lie on top of each other. Their *signed* errors are
+# mirror images, $+\frac{f''}{2}h$ and $-\frac{f''}{2}h$: one overshoots, the other
+# undershoots. The central difference is exactly their average, so the two $O(h)$ errors
+# cancel and only the $O(h^2)$ term is left.
+
+# %%
+hs_linear = np.linspace(0.005, 0.5, 100)
+signed = {
+    d.__name__.replace("_difference", ""): np.array([d(math.exp, x, h) - exact for h in hs_linear])
+    for d in differences
+}
+assert (signed["forward"] > 0).all() and (signed["backward"] < 0).all()
+average = (signed["forward"] + signed["backward"]) / 2
+assert np.allclose(average, signed["central"], rtol=0, atol=1e-12)  # central = mean of the two
+
+fig = Figure(figsize=(6.4, 3.8), layout="constrained")
+ax = fig.subplots()
+for (name, err), style in zip(signed.items(), ("-", "--", "-"), strict=True):
+    ax.plot(hs_linear, err, style, label=name, linewidth=2)
+ax.plot(hs_linear, math.e / 2 * hs_linear, ":", color="#64748b", label="±(e/2)·h and (e/6)·h²")
+ax.plot(hs_linear, -math.e / 2 * hs_linear, ":", color="#64748b")
+ax.plot(hs_linear, math.e / 6 * hs_linear**2, ":", color="#64748b")
+ax.axhline(0, color="#94a3b8", linewidth=0.8)
+ax.set(xlabel="step size h", ylabel="difference − exact derivative")
+ax.set_title("signed error at x = 1 for f = exp: forward over, backward under")
+ax.legend(frameon=False)
+fig
+
+# %% [markdown]
 # ## Error against $h$ on a log-log plot
 #
 # On log-log axes a power law $\text{error} = C h^p$ is a straight line of slope $p$. The
@@ -92,7 +148,7 @@ for difference, leading_term in zip(differences, leading_terms, strict=True):
 # %%
 hs = np.logspace(-14, -1, 53)
 errors = {m: np.array(e) for m, e in fd_errors(math.exp, math.exp, x, hs.tolist()).items()}
-plot_fd_error(lambda v: v.exp(), x, hs=hs.tolist())
+plot_fd_error(lambda v: v.exp(), x, hs=hs.tolist(), df=math.e)
 
 
 # %% [markdown]
@@ -125,83 +181,122 @@ assert errors["central"].min() < errors["forward"].min() / 10
 
 
 # %% [markdown]
-# ## Several variables: the gradient
+# ## Several variables: partial derivatives and the gradient
 #
-# For $f(x_1, \dots, x_n)$ each partial derivative is a one-variable difference along one
-# coordinate, $\frac{\partial f}{\partial x_i} \approx \frac{f(x + h e_i) - f(x - h e_i)}{2h}$.
-# That costs $2n$ evaluations of $f$, while backpropagation gets all $n$ partials from one
-# backward pass: with a million parameters, that is the whole reason backprop exists.
+# A loss depends on many parameters. Holding all but one fixed gives a **partial
+# derivative** $\partial f / \partial x_i$, again a one-variable difference, along the
+# coordinate direction $e_i$: $\frac{f(x + h e_i) - f(x - h e_i)}{2h}$. Stacked together
+# they form the **gradient**
 #
-# Take the neuron of notebook 1, $o = \tanh(x_1 w_1 + x_2 w_2 + b)$, as a function of its
-# five inputs. It is written with `Value` methods (`.tanh()`); `numerical_gradient` notices
-# that floats have no `.tanh()` and evaluates it on Values under `no_grad`.
+# $$\nabla f(x) = \Big(\frac{\partial f}{\partial x_1}, \dots,
+# \frac{\partial f}{\partial x_n}\Big).$$
+#
+# The notes generalise the central difference to any direction $v$:
+#
+# $$\frac{f(x + h v) - f(x - h v)}{2h} \approx \nabla f(x) \cdot v,$$
+#
+# the **directional derivative**: how fast $f$ changes when $x$ moves along $v$. Take
+# $f(x_1, x_2) = x_1^2 x_2 + \sin x_2$ with $\nabla f = (2x_1x_2,\ x_1^2 + \cos x_2)$.
 
 
 # %%
-def neuron(x1, x2, w1, w2, b):
-    return (x1 * w1 + x2 * w2 + b).tanh()
+def g(x1, x2):
+    return x1**2 * x2 + math.sin(x2)
 
 
-point = [2.0, 0.0, -3.0, 1.0, 6.8813735870195432]
-autodiff = np.array(grad(neuron, argnum=(0, 1, 2, 3, 4))(*point))
-central = np.array(numerical_gradient(neuron, point, h=1e-5, method="central"))
-forward = np.array(numerical_gradient(neuron, point, h=1e-5, method="forward"))
-print("autodiff:", autodiff.round(10))
-print("central: ", central.round(10), " max error", abs(central - autodiff).max())
-print("forward: ", forward.round(10), " max error", abs(forward - autodiff).max())
-assert abs(central - autodiff).max() < 1e-9
-assert abs(central - autodiff).max() < abs(forward - autodiff).max() / 100
+point = np.array([1.5, -0.5])
+by_hand = np.array([2 * point[0] * point[1], point[0] ** 2 + math.cos(point[1])])
+numerical = np.array(numerical_gradient(g, point.tolist(), h=1e-5, method="central"))
+print("∇f by hand:", by_hand, "  by central differences:", numerical)
+assert np.allclose(numerical, by_hand, rtol=0, atol=1e-9)
+
+rng = np.random.default_rng(0)
+for _ in range(5):
+    v = rng.normal(size=2)
+    v /= np.linalg.norm(v)
+    h = 1e-5
+    along_v = (g(*(point + h * v)) - g(*(point - h * v))) / (2 * h)
+    assert abs(along_v - by_hand @ v) < 1e-9
+print("(f(x + hv) − f(x − hv)) / 2h = ∇f·v for 5 random unit directions v")
 
 # %% [markdown]
-# ## `gradcheck`: how to trust an autodiff rule
-#
-# Every local derivative in `microgradx` lives in one rule table (`microgradx/ops.py`). A
-# wrong entry would silently give wrong gradients everywhere, so each rule is checked
-# against central differences, as `torch.autograd.gradcheck` does: `gradcheck` compares
-# first derivatives, `gradgradcheck` the second derivatives obtained by differentiating the
-# recorded backward pass. Both return `True` or raise `GradcheckError` with a table.
+# Which direction is steepest? For a unit vector $v$ at angle $\phi$ from the gradient,
+# $\nabla f \cdot v = \lVert \nabla f \rVert \cos\phi$: largest, $\lVert\nabla f\rVert$,
+# along the gradient, zero across it, most negative against it. **The gradient points
+# uphill, as steeply as possible**; $-\nabla f$ is the steepest way down, which is where
+# gradient descent (notebook 3) steps.
 
 # %%
-rules = {
-    "tanh": lambda x: x.tanh(),
-    "sigmoid": lambda x: x.sigmoid(),
-    "softplus": lambda x: x.softplus(),
-    "exp": lambda x: x.exp(),
-    "log": lambda x: x.log(),
-    "sqrt": lambda x: x.sqrt(),
-    "sin": lambda x: x.sin(),
-    "cos": lambda x: x.cos(),
-    "x ** 3": lambda x: x**3,
-    "1 / x": lambda x: 1 / x,
-}
-for name, rule in rules.items():
-    assert gradcheck(rule, [0.7]) and gradgradcheck(rule, [0.7]), name
-power = lambda a, b: a**b  # noqa: E731
-assert gradcheck(power, [1.3, 0.6]) and gradgradcheck(power, [1.3, 0.6])
-print(f"{len(rules) + 1} rules agree with central differences, to first and second order")
+angles = np.linspace(-math.pi, math.pi, 721)
+directional = []
+for a in angles:
+    v = np.array([math.cos(a), math.sin(a)])
+    directional.append((g(*(point + 1e-5 * v)) - g(*(point - 1e-5 * v))) / 2e-5)
+directional = np.array(directional)
+steepest = angles[directional.argmax()]
+print(
+    f"steepest ascent at {math.degrees(steepest):.1f}°, "
+    f"gradient direction {math.degrees(math.atan2(by_hand[1], by_hand[0])):.1f}°"
+)
+assert abs(steepest - math.atan2(by_hand[1], by_hand[0])) <= angles[1] - angles[0]
+grid_step = angles[1] - angles[0]  # the best grid angle is at most one step off
+assert 0 <= np.linalg.norm(by_hand) - directional.max() < np.linalg.norm(by_hand) * grid_step**2
+
+fig = Figure(figsize=(6.0, 3.4), layout="constrained")
+ax = fig.subplots()
+ax.plot(np.degrees(angles), directional)
+ax.axvline(math.degrees(steepest), color="#94a3b8", linestyle=":")
+ax.annotate(
+    "along ∇f: slope ‖∇f‖",
+    (math.degrees(steepest), directional.max()),
+    (math.degrees(steepest) - 110, directional.max() - 0.3),
+)
+ax.axhline(0, color="#94a3b8", linewidth=0.8)
+ax.set(
+    xlabel="direction of v (degrees)", ylabel="∇f · v", title="slope of f along each unit direction"
+)
+fig
 
 # %% [markdown]
-# Where the derivative does not exist, the two disagree, and `gradcheck` says so. At the kink
-# of ReLU the autodiff rule uses the convention $\mathrm{ReLU}'(0) = 0$ (as PyTorch), while
-# the central difference sees the average slope $\frac{h - 0}{2h} = \tfrac12$. Check rules
-# at generic points, away from kinks.
+# ## What finite differences cost
+#
+# The numerical gradient of a function of $n$ variables costs $2n$ evaluations of $f$ (two
+# per coordinate). A network with a million parameters would need two million forward
+# passes for one gradient step. Backpropagation (notebook 5) gets all $n$ partial
+# derivatives from one forward and one backward pass; finite differences stay useful as
+# the referee that checks it.
+
 
 # %%
-try:
-    gradcheck(lambda x: x.relu(), [0.0])
-except GradcheckError as error:
-    message = str(error)
-    print(message)
-else:
-    raise AssertionError("gradcheck should reject ReLU at its kink")
-assert "disagree" in message
-assert gradcheck(lambda x: x.relu(), [0.3]) and gradcheck(lambda x: x.relu(), [-0.3])
+def gradient_by_differences(f, x, h=1e-5):
+    """∂f/∂x_i ≈ (f(x + h·e_i) − f(x − h·e_i)) / 2h for every coordinate i, counting calls."""
+    calls, partials = 0, []
+    for i in range(len(x)):
+        e_i = np.zeros(len(x))
+        e_i[i] = h
+        partials.append((f(*(x + e_i)) - f(*(x - e_i))) / (2 * h))
+        calls += 2
+    return np.array(partials), calls
+
+
+def sum_of_squares(*xs):
+    return sum(x_i**2 for x_i in xs)
+
+
+for n_inputs in (2, 10, 50):
+    x = np.linspace(-1, 1, n_inputs)
+    partials, calls = gradient_by_differences(sum_of_squares, x)
+    print(f"n = {n_inputs:>2}: {calls:>3} evaluations of f")
+    assert calls == 2 * n_inputs and np.allclose(partials, 2 * x, rtol=0, atol=1e-8)
+    library = numerical_gradient(sum_of_squares, x.tolist(), h=1e-5, method="central")
+    assert np.allclose(partials, library, rtol=0, atol=1e-12)
 
 # %% [markdown]
 # ## Takeaways
 #
-# - Forward and backward differences have error $O(h)$, the central difference $O(h^2)$,
-#   as the Taylor expansion predicts (slopes 1 and 2 above).
+# - Forward and backward differences have error $O(h)$, of opposite signs; the central
+#   difference, their average, has error $O(h^2)$, as the Taylor expansion predicts.
 # - Below the best $h$, round-off takes over and the error grows like $1/h$.
-# - Finite differences cost $O(n)$ evaluations for $n$ inputs; backprop costs one backward
-#   pass. Finite differences stay useful as the referee: `gradcheck`.
+# - The gradient collects the partial derivatives; $\nabla f \cdot v$ is the slope along $v$,
+#   steepest along $\nabla f$ itself.
+# - A numerical gradient costs $2n$ evaluations: fine as a referee, too slow to train with.

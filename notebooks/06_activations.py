@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# # 3 · Neurons and activation functions
+# # 6 · Neurons and activation functions
 #
 # A neuron computes $f(w \cdot x + b)$. Without the nonlinearity $f$ a stack of layers
 # collapses into one linear map; with it, a network can bend its decision boundary. During

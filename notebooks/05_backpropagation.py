@@ -13,11 +13,11 @@
 # ---
 
 # %% [markdown]
-# # 1 · The chain rule and backpropagation
+# # 5 · Backpropagation: the chain rule, node by node
 #
 # Training a network means nudging every parameter against the slope of the loss. This
-# notebook computes those slopes three ways, each checking the next: as a limit, by hand
-# with the chain rule, and automatically with `backward()`.
+# notebook computes those slopes by hand with the chain rule and automatically with
+# `backward()`, each checking the other, and then builds `backward()` itself.
 
 # %%
 # %matplotlib inline
@@ -28,27 +28,6 @@ from IPython.display import SVG, display
 
 from microgradx import Value, topological_order, zero_grad
 from microgradx.viz import backward_steps, draw_dot, render_backward_steps
-
-# %% [markdown]
-# ## The derivative is a limit
-#
-# $$f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h}$$
-#
-# is the slope of $f$ at $x$: how much the output moves per unit nudge of the input. For
-# $f(x) = 3x^2 - 4x + 5$, $f'(x) = 6x - 4$, so $f'(3) = 14$. The difference quotient
-# approaches it as $h$ shrinks (notebook 2 studies how fast).
-
-
-# %%
-def f(x):
-    return 3 * x**2 - 4 * x + 5
-
-
-x = 3.0
-for h in (1e-1, 1e-2, 1e-3, 1e-4):
-    quotient = (f(x + h) - f(x)) / h
-    print(f"h = {h:<6g}  (f(x+h) - f(x)) / h = {quotient:.6f}")
-    assert abs(quotient - 14.0) < 4 * h  # the error is f''(x)·h/2 = 3h
 
 # %% [markdown]
 # ## The chain rule by hand

@@ -13,7 +13,7 @@
 # ---
 
 # %% [markdown]
-# # 5 · Beyond first order: Jacobian, Hessian and Newton's method
+# # 8 · Second order: Jacobian, Hessian and Newton's method
 #
 # Gradient descent uses only the slope. This notebook builds the two matrices of
 # multivariable calculus with `microgradx`, and then uses the second one, the Hessian,
@@ -79,7 +79,7 @@ assert abs(x.grad - 6 * 2.0) < 1e-9
 
 # %% [markdown]
 # `functional.hessian` is exactly that, done for every pair of inputs: it is the Jacobian
-# of the gradient. The chain-rule example of notebook 1, $z = (2x + y)^2$, has
+# of the gradient. The chain-rule example of notebook 5, $z = (2x + y)^2$, has
 # $\nabla z = (8x + 4y,\; 4x + 2y)$ and therefore a constant Hessian
 # $\begin{pmatrix} 8 & 4 \\ 4 & 2 \end{pmatrix}$.
 
@@ -210,4 +210,4 @@ assert len(too_big) - 1 == max_steps and not np.allclose(too_big[-1], [1, 1], at
 # - Newton's method needs a handful of steps where gradient descent needed over a thousand
 #   here, but each step builds and solves an $n\times n$ system: for a network with $n = 10^6$
 #   parameters that is why deep learning uses first-order methods (and adaptive ones such
-#   as Adam, notebook 4, which estimate a per-parameter scale instead).
+#   as Adam, notebook 7, which estimate a per-parameter scale instead).
