@@ -215,7 +215,9 @@ def _build(config: dict[str, Any], parameters: dict[str, Any], max_parameters: i
         except ValueError as e:
             raise ValueError(f"parameter {name!r}: {e}") from None
     try:
-        model = MLP(**config)
+        # A private seed: the draws are overwritten below, and loading a model must not move
+        # the caller's global ``random`` stream (which MLP uses without a seed, as micrograd).
+        model = MLP(**{"seed": 0, **config})
     except (TypeError, ValueError) as e:
         raise ValueError(f"invalid architecture: {e}") from None
     names = [name for name, _ in model.named_parameters()]

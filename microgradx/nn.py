@@ -11,9 +11,16 @@ Layers and neurons are counted from 1 (as the lecture notes write ``w¹ₙₘ``)
 is the 0-based index of the input it multiplies. Graph drawings rely on the ``L<i>.N<j>.``
 prefix to collapse a neuron into one box.
 
+Without ``seed=`` (or ``rng=``) parameters are drawn from Python's global ``random`` exactly
+as micrograd draws them (``random.uniform(-1, 1)`` per weight, neuron by neuron, zero biases),
+so ``random.seed(1337); MLP(2, [16, 16, 1])`` is micrograd's demo model to the last bit; with
+``seed=`` they come from a private numpy ``Generator`` and leave the global stream alone.
+``nonlin=`` (micrograd's keyword) is ``activation="relu"`` or ``"linear"``, and ``repr`` prints
+micrograd's ``MLP of [Layer of [ReLUNeuron(2), …]]``.
+
 Differences from micrograd, on purpose: a ``Layer`` always returns a list (so width-1 layers
 work anywhere, e.g. ``MLP(2, [16, 1, 1])``), only ``MLP.__call__`` unwraps a single output;
-parameters are deterministic (seeded numpy ``Generator``); inputs are validated.
+parameters are labelled; inputs are validated.
 
 >>> model = MLP(2, [4, 1], seed=0)
 >>> model.num_parameters()
@@ -27,6 +34,7 @@ parameters are deterministic (seeded numpy ``Generator``); inputs are validated.
 from __future__ import annotations
 
 import math
+import random
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -48,6 +56,15 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
 INITS = ("uniform", "he", "xavier")
 """Weight initialisations: micrograd's U(-1, 1), He normal, Xavier (Glorot) uniform."""
 
+_REPR_NAMES = {
+    "relu": "ReLU",
+    "tanh": "Tanh",
+    "sigmoid": "Sigmoid",
+    "leaky_relu": "LeakyReLU",
+    "linear": "Linear",
+}
+"""Activation name → the prefix of a neuron's repr (micrograd: ReLUNeuron, LinearNeuron)."""
+
 
 def _check_choice(kind: str, value: Any, choices: Iterable[str], who: str) -> str:
     choices = list(choices)
@@ -62,9 +79,44 @@ def _check_count(name: str, value: Any, who: str) -> int:
     return int(value)
 
 
-def _as_rng(rng: np.random.Generator | int | None, who: str) -> np.random.Generator:
-    # None means seed 0, not OS entropy: the same program builds the same network every run.
-    return _rng(who, 0 if rng is None else rng)
+def _activation(activation: Any, nonlin: Any, who: str) -> str:
+    """The activation name from ``activation=`` or micrograd's ``nonlin=`` (ReLU or linear)."""
+    if isinstance(activation, bool) and nonlin is None:  # micrograd's positional Neuron(2, False)
+        activation, nonlin = None, activation
+    if nonlin is None:
+        return _check_choice(
+            "activation", "relu" if activation is None else activation, ACTIVATIONS, who
+        )
+    if not isinstance(nonlin, (bool, np.bool_)):
+        raise TypeError(f"{who}: nonlin must be True or False, got {nonlin!r}")
+    chosen = "relu" if nonlin else "linear"
+    if activation is not None and activation != chosen:
+        raise ValueError(
+            f"{who}: nonlin={bool(nonlin)} means activation={chosen!r}, "
+            f"but activation={activation!r} was given; pass only one of them"
+        )
+    return chosen
+
+
+def _as_rng(rng: np.random.Generator | int | None, who: str) -> np.random.Generator | None:
+    """A private numpy Generator for an int seed or a Generator; None keeps micrograd's stream."""
+    return None if rng is None else _rng(who, rng)
+
+
+def _draw_weights(
+    gen: np.random.Generator | None, init: str, nin: int, fan_out: int
+) -> list[float]:
+    """``nin`` initial weights, from ``gen`` or (None) from Python's global ``random``."""
+    if init == "he":  # He et al. 2015: N(0, 2 / fan_in), suited to ReLU
+        sd = math.sqrt(2.0 / nin)
+        if gen is None:
+            return [random.gauss(0.0, sd) for _ in range(nin)]
+        return gen.normal(0.0, sd, nin).tolist()
+    # micrograd's U(-1, 1), or Glorot & Bengio 2010: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
+    limit = 1.0 if init == "uniform" else math.sqrt(6.0 / (nin + fan_out))
+    if gen is None:  # one call per weight, in order: micrograd's exact draw
+        return [random.uniform(-limit, limit) for _ in range(nin)]
+    return gen.uniform(-limit, limit, nin).tolist()
 
 
 def _as_inputs(x: Any, nin: int, who: str) -> Sequence[Any]:
@@ -138,33 +190,31 @@ class Module:
 
 
 class Neuron(Module):
-    """One neuron: ``activation(w · x + b)`` with ``nin`` weights and one bias."""
+    """One neuron: ``activation(w · x + b)`` with ``nin`` weights and one bias.
+
+    ``nonlin=True``/``False`` (micrograd's keyword) means ``activation="relu"``/``"linear"``.
+    Without ``rng`` the weights come from Python's global ``random``, as micrograd's do.
+    """
 
     def __init__(
         self,
         nin: int,
-        activation: str = "relu",
+        activation: str | None = None,
         init: str = "uniform",
         rng: np.random.Generator | int | None = None,
         name: str = "",
         *,
+        nonlin: bool | None = None,
         fan_out: int = 1,
     ) -> None:
         self.nin = _check_count("nin", nin, "Neuron")
-        self.activation = _check_choice("activation", activation, ACTIVATIONS, "Neuron")
+        self.activation = _activation(activation, nonlin, "Neuron")
         self.init = _check_choice("init", init, INITS, "Neuron")
         fan_out = _check_count("fan_out", fan_out, "Neuron")
         self.name = name
         prefix = f"{name}." if name else ""
-        gen = _as_rng(rng, "Neuron")
-        if init == "uniform":  # micrograd: random.uniform(-1, 1)
-            ws = gen.uniform(-1.0, 1.0, self.nin)
-        elif init == "he":  # He et al. 2015: N(0, 2 / fan_in), suited to ReLU
-            ws = gen.normal(0.0, math.sqrt(2.0 / self.nin), self.nin)
-        else:  # Glorot & Bengio 2010: U(-a, a), a = sqrt(6 / (fan_in + fan_out))
-            limit = math.sqrt(6.0 / (self.nin + fan_out))
-            ws = gen.uniform(-limit, limit, self.nin)
-        self.w = [Value(float(wi), label=f"{prefix}w{i}") for i, wi in enumerate(ws)]
+        ws = _draw_weights(_as_rng(rng, "Neuron"), self.init, self.nin, fan_out)
+        self.w = [Value(wi, label=f"{prefix}w{i}") for i, wi in enumerate(ws)]
         self.b = Value(0.0, label=f"{prefix}b")  # zero bias, as micrograd
         self._act = ACTIVATIONS[self.activation]
 
@@ -183,9 +233,13 @@ class Neuron(Module):
         """Weights ``w0 … w{nin-1}`` then bias ``b``, labelled with the neuron's name."""
         return [(p.label, p) for p in (*self.w, self.b)]
 
+    @property
+    def nonlin(self) -> bool:
+        """micrograd's flag: True unless the neuron is linear."""
+        return self.activation != "linear"
+
     def __repr__(self) -> str:
-        name = f"{self.name}: " if self.name else ""
-        return f"Neuron({name}{self.nin} inputs, {self.activation})"
+        return f"{_REPR_NAMES[self.activation]}Neuron({self.nin})"
 
 
 class Layer(Module):
@@ -195,20 +249,22 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | None = None,
         init: str = "uniform",
         rng: np.random.Generator | int | None = None,
         name: str = "L1",
+        *,
+        nonlin: bool | None = None,
     ) -> None:
         self.nin = _check_count("nin", nin, "Layer")
         self.nout = _check_count("nout", nout, "Layer")
-        self.activation = _check_choice("activation", activation, ACTIVATIONS, "Layer")
+        self.activation = _activation(activation, nonlin, "Layer")
         self.init = _check_choice("init", init, INITS, "Layer")
         self.name = name
-        gen = _as_rng(rng, "Layer")  # one generator shared by all neurons, so they differ
+        gen = _as_rng(rng, "Layer")  # one stream shared by all neurons, so they differ
         prefix = f"{name}." if name else ""
         self.neurons = [
-            Neuron(nin, activation, init, gen, f"{prefix}N{j}", fan_out=self.nout)
+            Neuron(nin, self.activation, self.init, gen, f"{prefix}N{j}", fan_out=self.nout)
             for j in range(1, self.nout + 1)
         ]
 
@@ -224,14 +280,15 @@ class Layer(Module):
         return [item for n in self.neurons for item in n.named_parameters()]
 
     def __repr__(self) -> str:
-        name = f"{self.name}: " if self.name else ""
-        return f"Layer({name}{self.nin} → {self.nout}, {self.activation})"
+        return f"Layer of [{', '.join(repr(n) for n in self.neurons)}]"
 
 
 class MLP(Module):
     """A multi-layer perceptron: hidden layers use ``activation``, the last ``output_activation``.
 
     ``model(x)`` returns one Value when the last layer has width 1, else a list of Values.
+    ``seed=None`` draws from Python's global ``random`` as micrograd does; an int seed gives
+    a private, reproducible stream.
     """
 
     def __init__(
@@ -239,7 +296,7 @@ class MLP(Module):
         nin: int,
         nouts: Sequence[int],
         activation: str = "relu",
-        seed: int = 0,
+        seed: int | None = None,
         init: str = "uniform",
         output_activation: str = "linear",
     ) -> None:
@@ -290,5 +347,4 @@ class MLP(Module):
         }
 
     def __repr__(self) -> str:
-        layers = "\n".join(f"  {layer!r}" for layer in self.layers)
-        return f"MLP({self.nin} → {self.nouts}, {self.num_parameters()} parameters)[\n{layers}\n]"
+        return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import stat
 import subprocess
 import sys
@@ -41,6 +42,15 @@ def test_save_then_load_gives_identical_predictions(tmp_path):
     X = np.random.default_rng(0).normal(size=(20, 2))
     assert _outputs(loaded, X) == _outputs(model, X)  # bit-for-bit, not approximately
     assert loaded.config() == model.config()
+
+
+def test_load_leaves_the_global_random_stream_where_it_was(tmp_path):
+    path = io.save(_model(), tmp_path / "m.json")
+    random.seed(7)
+    expected = random.random()
+    random.seed(7)
+    io.load(path)
+    assert random.random() == expected
 
 
 def test_loaded_parameters_keep_their_names_and_values(tmp_path):

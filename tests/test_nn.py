@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 
 import numpy as np
 import pytest
@@ -107,12 +108,70 @@ def test_module_base_has_no_parameters() -> None:
     assert Module().num_parameters() == 0
 
 
-def test_repr_shows_architecture() -> None:
-    text = repr(MLP(2, [4, 1], activation="tanh"))
-    assert "MLP(2 → [4, 1], 17 parameters)" in text
-    assert "Layer(L1: 2 → 4, tanh)" in text
-    assert "Layer(L2: 4 → 1, linear)" in text
-    assert repr(Neuron(3, "sigmoid")) == "Neuron(3 inputs, sigmoid)"
+def test_repr_is_micrographs_with_one_name_per_neuron() -> None:
+    assert repr(MLP(2, [2, 1])) == (
+        "MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2)], Layer of [LinearNeuron(2)]]"
+    )
+    assert repr(MLP(2, [2, 1], activation="tanh", output_activation="sigmoid")) == (
+        "MLP of [Layer of [TanhNeuron(2), TanhNeuron(2)], Layer of [SigmoidNeuron(2)]]"
+    )
+    assert repr(Neuron(3, "leaky_relu")) == "LeakyReLUNeuron(3)"
+    assert repr(Layer(3, 2, nonlin=False)) == "Layer of [LinearNeuron(3), LinearNeuron(3)]"
+
+
+# -- micrograd's keyword and draw --------------------------------------------------------
+
+
+def test_nonlin_keyword_chooses_relu_or_linear_as_micrograd() -> None:
+    assert Neuron(2, nonlin=True).activation == "relu"
+    assert Neuron(2, nonlin=False).activation == "linear"
+    assert Neuron(2, False).activation == "linear"  # micrograd's positional form
+    assert Layer(2, 3, nonlin=False).activation == "linear"
+    assert Neuron(2).nonlin is True
+    assert Neuron(2, "linear").nonlin is False
+    n = Neuron(2, nonlin=False, rng=0)
+    n.load_parameters([2.0, 3.0, -10.0])
+    assert n([1.0, 1.0]).data == -5.0  # not clipped to 0 by a ReLU
+
+
+def test_nonlin_and_a_different_activation_together_are_refused() -> None:
+    with pytest.raises(ValueError, match="Neuron: nonlin=False means activation='linear'"):
+        Neuron(2, "tanh", nonlin=False)
+    with pytest.raises(TypeError, match="Layer: nonlin must be True or False, got 'yes'"):
+        Layer(2, 2, nonlin="yes")  # type: ignore[arg-type]
+    assert Neuron(2, "relu", nonlin=True).activation == "relu"  # consistent: accepted
+
+
+def test_without_seed_weights_are_micrographs_draws_from_global_random() -> None:
+    random.seed(1337)
+    expected = []
+    for nin, nout in ((2, 3), (3, 1)):  # micrograd: per neuron, nin uniforms; biases are 0
+        for _ in range(nout):
+            expected += [random.uniform(-1, 1) for _ in range(nin)] + [0.0]
+    random.seed(1337)
+    assert MLP(2, [3, 1]).parameter_values() == expected
+
+
+def test_global_random_stream_also_feeds_he_and_xavier_inits() -> None:
+    random.seed(3)
+    a = MLP(2, [4, 1], init="he").parameter_values()
+    random.seed(3)
+    b = MLP(2, [4, 1], init="he").parameter_values()
+    c = MLP(2, [4, 1], init="he").parameter_values()  # the stream moved on
+    assert a == b
+    assert a != c
+    random.seed(4)
+    w, _ = weights_and_biases(Layer(30, 10, init="xavier"))
+    assert np.abs(w).max() <= math.sqrt(6.0 / 40)
+
+
+def test_a_seed_gives_a_private_stream_that_leaves_global_random_alone() -> None:
+    random.seed(5)
+    before = random.getstate()
+    model = MLP(2, [4, 1], seed=5)
+    assert random.getstate() == before
+    random.seed(99)
+    assert MLP(2, [4, 1], seed=5).parameter_values() == model.parameter_values()
 
 
 # -- seeded initialisation ---------------------------------------------------------------

@@ -119,15 +119,17 @@ def test_progress_true_shows_a_bar_with_loss_and_accuracy(moons, capsys):
 
 
 def test_same_seed_gives_the_same_run_and_another_seed_a_different_one(moons):
-    runs = [_quiet_fit(MLP(2, [4, 1]), *moons, epochs=3, seed=s).train_loss for s in (5, 5, 6)]
+    runs = [
+        _quiet_fit(MLP(2, [4, 1], seed=0), *moons, epochs=3, seed=s).train_loss for s in (5, 5, 6)
+    ]
     assert runs[0] == runs[1]
     assert runs[0] != runs[2]
 
 
 def test_signed_and_zero_one_labels_train_identically_with_hinge(moons):
     X, y = moons
-    a = _quiet_fit(MLP(2, [4, 1]), X, y, epochs=2).train_loss
-    b = _quiet_fit(MLP(2, [4, 1]), X, signed_labels(y), epochs=2).train_loss
+    a = _quiet_fit(MLP(2, [4, 1], seed=0), X, y, epochs=2).train_loss
+    b = _quiet_fit(MLP(2, [4, 1], seed=0), X, signed_labels(y), epochs=2).train_loss
     assert a == b
 
 
