@@ -56,49 +56,67 @@ class GradcheckError(ValueError):
 # -- one-variable differences ----------------------------------------------------------------
 
 
-def forward_difference(f: Callable[[float], Any], x: float, h: float = 1e-5) -> float:
+def forward_difference(f: Callable[[Any], Any], x: float, h: float = 1e-5) -> float:
     """Approximate f'(x) by (f(x + h) − f(x)) / h; truncation error f''(x)·h/2 + O(h²) = O(h).
 
-    ``f`` takes a float and returns a float or a ``Value``. Round-off adds about ε·|f(x)|/h.
+    ``f`` is written for floats or for Values (``x.tanh()``) and returns a number or a
+    ``Value``, as in ``numerical_gradient``. Round-off adds about ε·|f(x)|/h.
 
     >>> round(forward_difference(lambda x: x * x, 3.0, h=1e-3), 6)   # exact: 6, error h
     6.001
     """
-    x, h = _check_point(f, x, h, "forward_difference")
-    return (_call(f, x + h, "forward_difference") - _call(f, x, "forward_difference")) / h
+    x, h, g = _one_variable(f, x, h, "forward_difference")
+    return _forward(g, x, h)
 
 
-def backward_difference(f: Callable[[float], Any], x: float, h: float = 1e-5) -> float:
+def backward_difference(f: Callable[[Any], Any], x: float, h: float = 1e-5) -> float:
     """Approximate f'(x) by (f(x) − f(x − h)) / h; truncation error −f''(x)·h/2 + O(h²) = O(h).
 
-    ``f`` takes a float and returns a float or a ``Value``. Round-off adds about ε·|f(x)|/h.
+    ``f`` is written for floats or for Values (``x.tanh()``) and returns a number or a
+    ``Value``, as in ``numerical_gradient``. Round-off adds about ε·|f(x)|/h.
 
     >>> round(backward_difference(lambda x: x * x, 3.0, h=1e-3), 6)  # exact: 6, error −h
     5.999
     """
-    x, h = _check_point(f, x, h, "backward_difference")
-    return (_call(f, x, "backward_difference") - _call(f, x - h, "backward_difference")) / h
+    x, h, g = _one_variable(f, x, h, "backward_difference")
+    return _backward(g, x, h)
 
 
-def central_difference(f: Callable[[float], Any], x: float, h: float = 1e-5) -> float:
+def central_difference(f: Callable[[Any], Any], x: float, h: float = 1e-5) -> float:
     """Approximate f'(x) by (f(x + h) − f(x − h)) / 2h; truncation error f'''(x)·h²/6 = O(h²).
 
-    ``f`` takes a float and returns a float or a ``Value``. Round-off adds about ε·|f(x)|/h.
+    ``f`` is written for floats or for Values (``x.tanh()``) and returns a number or a
+    ``Value``, as in ``numerical_gradient``. Round-off adds about ε·|f(x)|/h.
 
     >>> round(central_difference(lambda x: x ** 3, 2.0, h=1e-3), 9)  # exact: 12, error h²
     12.000001
+    >>> round(central_difference(lambda x: x.tanh(), 0.0), 9)        # a Value method
+    1.0
     """
-    x, h = _check_point(f, x, h, "central_difference")
-    where = "central_difference"
-    return (_call(f, x + h, where) - _call(f, x - h, where)) / (2.0 * h)
+    x, h, g = _one_variable(f, x, h, "central_difference")
+    return _central(g, x, h)
 
 
-Difference = Callable[[Callable[[float], Any], float, float], float]
+# The formulas themselves, on a function already turned into floats in, a float out.
+Difference = Callable[[Callable[[float], float], float, float], float]
+
+
+def _forward(g: Callable[[float], float], x: float, h: float) -> float:
+    return (g(x + h) - g(x)) / h
+
+
+def _backward(g: Callable[[float], float], x: float, h: float) -> float:
+    return (g(x) - g(x - h)) / h
+
+
+def _central(g: Callable[[float], float], x: float, h: float) -> float:
+    return (g(x + h) - g(x - h)) / (2.0 * h)
+
 
 _DIFFERENCES: dict[str, Difference] = {
-    "forward": forward_difference,
-    "central": central_difference,
-    "backward": backward_difference,
+    "forward": _forward,
+    "central": _central,
+    "backward": _backward,
 }
 
 
@@ -147,7 +165,8 @@ def fd_errors(
 ) -> dict[str, list[float]]:
     """Absolute error of each finite-difference formula at x, for every step size in ``hs``.
 
-    ``df`` is the exact derivative (a function, or its value at x). Returns
+    ``f`` is written for floats or for Values, and so is ``df``, the exact derivative (a
+    function, or its value at x). Returns
     ``{"forward": [...], "central": [...], "backward": [...]}``, one error per h; on a
     log-log plot against h the truncation parts have slopes 1, 2, 1 and round-off slope −1.
 
@@ -158,12 +177,13 @@ def fd_errors(
     where = "fd_errors"
     _check_callable(f, where)
     x = _check_real(x, where, "x")
-    exact = _call(df, x, where) if callable(df) else _check_real(df, where, "df")
+    exact = _float_function(df, (x,), where)(x) if callable(df) else _check_real(df, where, "df")
     if isinstance(hs, (str, bytes)) or not isinstance(hs, Sequence) or not hs:
         raise TypeError(f"{where}: hs must be a non-empty sequence of step sizes, got {hs!r}")
     steps = [_check_step(h, where, "h") for h in hs]
+    g = _float_function(f, (x,), where)
     return {
-        method: [abs(_DIFFERENCES[method](f, x, h) - exact) for h in steps] for method in METHODS
+        method: [abs(_DIFFERENCES[method](g, x, h) - exact) for h in steps] for method in METHODS
     }
 
 
@@ -284,11 +304,6 @@ def _on_values(f: Callable[..., Any], where: str) -> Callable[..., float]:
     return on_values
 
 
-def _call(f: Callable[[float], Any], x: float, where: str) -> float:
-    """f(x) as a float, accepting a float or Value result."""
-    return _as_float(f(x), where)
-
-
 def _as_float(out: Any, where: str) -> float:
     if isinstance(out, Value):
         return out.data
@@ -304,9 +319,7 @@ def _check_callable(f: Any, where: str) -> None:
         raise TypeError(f"{where}: expected a function f, got {type(f).__name__} {f!r}")
 
 
-def _check_method(
-    method: Any, where: str
-) -> Callable[[Callable[[float], Any], float, float], float]:
+def _check_method(method: Any, where: str) -> Difference:
     if not isinstance(method, str) or method not in _DIFFERENCES:
         raise ValueError(f"{where}: method must be one of {', '.join(METHODS)}; got {method!r}")
     return _DIFFERENCES[method]
@@ -326,9 +339,13 @@ def _check_step(h: Any, where: str, name: str) -> float:
     return step
 
 
-def _check_point(f: Any, x: Any, h: Any, where: str) -> tuple[float, float]:
+def _one_variable(
+    f: Any, x: Any, h: Any, where: str
+) -> tuple[float, float, Callable[[float], float]]:
+    """Checked x and h, and f as floats in, a float out (written for floats or for Values)."""
     _check_callable(f, where)
-    return _check_real(x, where, "x"), _check_step(h, where, "h")
+    x, h = _check_real(x, where, "x"), _check_step(h, where, "h")
+    return x, h, _float_function(f, (x,), where)
 
 
 def _check_points(xs: Any, where: str) -> list[float]:

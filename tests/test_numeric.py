@@ -49,6 +49,32 @@ def test_differences_accept_functions_returning_values() -> None:
     assert approx == pytest.approx(1 - math.tanh(0.4) ** 2, rel=1e-9)
 
 
+@pytest.mark.parametrize("method", list(DIFFERENCES))
+def test_differences_accept_functions_written_with_value_methods(method: str) -> None:
+    # A float has no .tanh(): the difference must call f with Values, as numerical_gradient does.
+    approx = DIFFERENCES[method](lambda x: x.tanh(), 0.5, 1e-6)
+    assert approx == pytest.approx(1 - math.tanh(0.5) ** 2, rel=1e-5)
+
+
+def test_differences_on_value_methods_record_no_graph() -> None:
+    parents = []
+
+    def f(x: Value) -> Value:
+        out = x.sigmoid()
+        parents.append(out.parents)
+        return out
+
+    s = 1 / (1 + math.exp(-0.3))
+    assert central_difference(f, 0.3) == pytest.approx(s * (1 - s), rel=1e-9)
+    assert parents and all(p == () for p in parents)
+
+
+def test_fd_errors_accepts_value_method_functions_and_derivatives() -> None:
+    errors = fd_errors(lambda x: x.exp(), lambda x: x.exp(), 1.0, [1e-2, 1e-3])
+    # central error ≈ f'''·h²/6 = e·h²/6
+    assert errors["central"] == pytest.approx([math.e * h**2 / 6 for h in (1e-2, 1e-3)], rel=1e-3)
+
+
 def test_forward_and_backward_errors_follow_the_taylor_leading_term() -> None:
     # forward − f' ≈ +f''h/2 and backward − f' ≈ −f''h/2 (exp: f'' = f' = e^x)
     x, h = 0.5, 1e-4
