@@ -22,6 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# numpy's BLAS on one thread, as torch is (import_torch): the replay's matrix products and
+# torch's are then compared like for like, and a busy machine does not stall BLAS threads.
+# Set before numpy is first imported, which is what reads it.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,7 +200,7 @@ def machine_info() -> str:
         f"- CPU: {cpu}, {os.cpu_count()} logical cores",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()} ({platform.python_implementation()})",
-        f"- numpy {np.__version__}",
+        f"- numpy {np.__version__} (BLAS threads: {os.environ.get('OPENBLAS_NUM_THREADS')})",
         f"- torch {torch.__version__ + ' (1 thread, float64)' if torch else 'not installed'}",
         f"- micrograd {_version('micrograd') if mg else 'not installed'}",
     ]

@@ -15,6 +15,7 @@ from typing import Any
 from common import (
     ALPHA,
     ENGINES,
+    N_MOONS,
     Row,
     fmt_time,
     import_micrograd,
@@ -75,8 +76,9 @@ def _sgd(params: list[Any], lr: float) -> None:
         p.data -= lr * p.grad
 
 
-def _torch_batched(torch: Any) -> Callable[[], float]:
-    X, y = moons()
+def _torch_batched(torch: Any, n: int = N_MOONS) -> Callable[[], float]:
+    """torch on whole tensors: three matrix products, the reference for the replay."""
+    X, y = moons(n)
     Xt = torch.tensor(X, dtype=torch.float64)
     yt = torch.tensor(y, dtype=torch.float64)
     params = []
@@ -107,9 +109,9 @@ def _torch_batched(torch: Any) -> Callable[[], float]:
     return step
 
 
-def _replay(mx: Any) -> tuple[Callable[[], float], float, int]:
+def _replay(mx: Any, n: int = N_MOONS) -> tuple[Callable[[], float], float, int]:
     """microgradx replay: trace the per-sample loss once, then run whole batches with numpy."""
-    X, y = moons()
+    X, y = moons(n)
     layers = [
         [([mx.Value(w) for w in ws], mx.Value(b)) for ws, b in layer] for layer in initial_weights()
     ]
