@@ -433,10 +433,12 @@ class _Map:
 class _Sum:
     """A group of sums ``y[k] = Σ cᵢ·x[i] + Σ ±s[j]``, run as one matrix product ``C @ X``.
 
-    ``x`` are per-sample rows (the distinct ones of the group, ``M`` of them), each term's
-    coefficient ``cᵢ`` is ±1 or ± a shared value (a weight), and ``s`` are shared values (a
-    bias, constants). ``C`` (K × M) is assembled each call from the current shared values.
-    A group of shared sums (no samples) is a segment sum over its terms instead.
+    ``x`` are per-sample rows, each term's coefficient ``cᵢ`` is ±1 or ± a shared value (a
+    weight), and ``s`` are shared values (a bias, constants). ``C`` (K sums × M distinct rows)
+    is assembled each call from the current shared values. When ``C`` would be mostly zeros
+    (many short sums over different rows) the group is *sparse*: each term's row is scaled by
+    its coefficient and the terms of each sum are added with ``np.add.reduceat`` instead.
+    A group of shared sums (no samples) has only the ``s`` part.
     """
 
     __slots__ = (
@@ -448,10 +450,13 @@ class _Sum:
         "const",
         "const_node",
         "const_sign",
+        "dense",
         "k",
-        "m",
         "need",
         "out",
+        "shape",
+        "starts",
+        "term_node",
         "x",
     )
 
@@ -460,6 +465,8 @@ class _Sum:
         batched: bool,
         out: slice,
         x: _Operand | None,
+        sparse: tuple[list[int], list[int]] | None,
+        shape: tuple[int, ...],
         base: np.ndarray | None,
         coefs: tuple[list[int], list[int], list[float]],
         consts: tuple[list[int], list[int], list[float]],
@@ -468,10 +475,14 @@ class _Sum:
         self.batched = batched
         self.out = out
         self.k = out.stop - out.start
-        self.x = x
-        self.m = 0 if x is None else len(x.rows)
-        self.base = base  # the ±1 coefficients of the C matrix (None: all zero)
-        pos, rows, sign = coefs  # flat position in C, the coefficient's S row, its sign
+        self.x = x  # dense: the distinct rows (C's columns); sparse: every term's row
+        self.dense = sparse is None
+        if sparse is not None:  # which sum each term belongs to; where each sum's terms start
+            self.term_node = np.asarray(sparse[0], dtype=np.intp)
+            self.starts = np.asarray(sparse[1], dtype=np.intp)
+        self.shape = shape  # of C (K × M), or (terms,) when sparse
+        self.base = base  # the ±1 coefficients (None: none)
+        pos, rows, sign = coefs  # position in C (or in the terms), the coefficient's S row, sign
         self.coef_pos = np.asarray(pos, dtype=np.intp)
         self.coef_rows = _Operand(False, rows) if rows else None
         self.coef_sign = None if all(s > 0 for s in sign) else np.asarray(sign)
@@ -481,15 +492,16 @@ class _Sum:
         self.const_sign = None if all(s > 0 for s in sign) else np.asarray(sign)
         self.need = need  # mode → (x rows, coefficients, constants) need gradients
 
-    def _matrix(self, S: np.ndarray) -> np.ndarray:
-        size = self.k * self.m
+    def _coefficients(self, S: np.ndarray) -> np.ndarray:
+        """C (dense) or one coefficient per term (sparse), from the current shared values."""
         if self.coef_rows is None:
-            assert self.base is not None  # a batched sum has a per-sample term
+            assert self.base is not None  # a per-sample sum has a per-sample term
             return self.base
         w = S[self.coef_rows.index]
         if self.coef_sign is not None:
             w = w * self.coef_sign
-        C = np.bincount(self.coef_pos, weights=w, minlength=size).reshape(self.k, self.m)
+        size = int(np.prod(self.shape))
+        C = np.bincount(self.coef_pos, weights=w, minlength=size).reshape(self.shape)
         if self.base is not None:
             C += self.base
         return C
@@ -507,9 +519,12 @@ class _Sum:
                 st.S[self.out] = self._constants(st.S)
                 return
             assert self.x is not None
-            C = st.cache[id(self)] = self._matrix(st.S)
+            C = st.cache[id(self)] = self._coefficients(st.S)
             block = st.V[self.out]
-            np.matmul(C, st.V[self.x.index], out=block)
+            if self.dense:
+                np.matmul(C, st.V[self.x.index], out=block)
+            else:
+                block[...] = np.add.reduceat(st.V[self.x.index] * C[:, None], self.starts)
             if self.const is not None:
                 block += self._constants(st.S)[:, None]
         except FloatingPointError:
@@ -523,18 +538,30 @@ class _Sum:
                 return
             assert self.x is not None
             G = st.Vg[self.out]
-            if need_x:
-                C = st.cache[id(self)]
-                _add_rows(st.Vg, self.x.index, True, C.T @ G)
-            if need_coef and self.coef_rows is not None:
-                dC = (G @ st.V[self.x.index].T).ravel()[self.coef_pos]
-                if self.coef_sign is not None:
-                    dC *= self.coef_sign
-                _add_rows(st.Sg, self.coef_rows.index, self.coef_rows.unique, dC)
+            C = st.cache[id(self)]
+            X = st.V[self.x.index]
+            if self.dense:
+                if need_x:
+                    _add_rows(st.Vg, self.x.index, True, C.T @ G)
+                if need_coef and self.coef_rows is not None:
+                    self._backward_coefs(st, (G @ X.T).ravel())
+            else:
+                G_terms = G[self.term_node]
+                if need_x:
+                    _add_rows(st.Vg, self.x.index, self.x.unique, G_terms * C[:, None])
+                if need_coef and self.coef_rows is not None:
+                    self._backward_coefs(st, (G_terms * X).sum(axis=1))
             if need_const and self.const is not None:
                 self._backward_consts(st, G.sum(axis=1))
         except FloatingPointError:
             raise st.overflow("backward through 'add'", self.batched) from None
+
+    def _backward_coefs(self, st: _State, dC: np.ndarray) -> None:
+        assert self.coef_rows is not None
+        d = dC[self.coef_pos]
+        if self.coef_sign is not None:
+            d *= self.coef_sign
+        _add_rows(st.Sg, self.coef_rows.index, self.coef_rows.unique, d)
 
     def _backward_consts(self, st: _State, g: np.ndarray) -> None:
         assert self.const is not None
@@ -708,14 +735,20 @@ class _Plan:
         from_input: list[bool],
     ) -> _Sum:
         columns: dict[int, int] = {}  # per-sample term's slot → its column of C
+        n_terms = 0
         for k in members:
             for x, _, _ in terms[k][0]:
                 columns.setdefault(x, len(columns))
+                n_terms += 1
         m = len(columns)
-        base = np.zeros((len(members), m))
+        # Dense C unless it would be mostly zeros: then the work would grow as K·M, not terms.
+        dense = len(members) * m <= 2 * n_terms + 32
+        base = np.zeros((len(members), m) if dense else n_terms)
         bare = False  # any per-sample term without a shared coefficient (C's constant part)
         coefs: tuple[list[int], list[int], list[float]] = ([], [], [])
         consts: tuple[list[int], list[int], list[float]] = ([], [], [])
+        sparse: tuple[list[int], list[int]] = ([], [])  # each term's sum; each sum's first term
+        rows: list[int] = []  # sparse: each term's row
         flags = {mode: [False, False, False] for mode in ("params", "inputs")}
 
         def note(part: int, slot: int) -> None:
@@ -724,14 +757,19 @@ class _Plan:
 
         for row, k in enumerate(members):
             per_sample, shared = terms[k]
+            sparse[1].append(len(rows))
             for x, c, sign in per_sample:
                 note(0, x)
+                at = row * m + columns[x] if dense else len(rows)
+                if not dense:
+                    rows.append(self.loc[x][1])
+                    sparse[0].append(row)
                 if c < 0:
-                    base[row, columns[x]] += sign
+                    base.flat[at] += sign
                     bare = True
                 else:
                     note(1, c)
-                    coefs[0].append(row * m + columns[x])
+                    coefs[0].append(at)
                     coefs[1].append(self.loc[c][1])
                     coefs[2].append(sign)
             for s, sign in shared:
@@ -739,9 +777,13 @@ class _Plan:
                 consts[0].append(row)
                 consts[1].append(self.loc[s][1])
                 consts[2].append(sign)
-        rows = _Operand(True, [self.loc[x][1] for x in columns]) if columns else None
+        if dense:
+            rows = [self.loc[x][1] for x in columns]
+        operand = _Operand(True, rows) if rows else None
         need = {mode: tuple(f) for mode, f in flags.items()}
-        return _Sum(batched, out, rows, base if bare else None, coefs, consts, need)
+        layout = None if dense else sparse
+        kept = base if bare else None
+        return _Sum(batched, out, operand, layout, base.shape, kept, coefs, consts, need)
 
 
 class _State:

@@ -238,6 +238,27 @@ def test_an_mlp_layer_replays_as_one_step_whatever_its_width() -> None:
     assert steps(2) == steps(16) == 5  # three sums (C @ X) and two relus
 
 
+@pytest.mark.parametrize("width", [3, 12])  # 12 short sums over 12 rows: the sparse path
+def test_many_short_sums_over_different_rows_match_eager(width: int) -> None:
+    rng = np.random.default_rng(width)
+    ws = [Value(float(v), label=f"w{i}") for i, v in enumerate(rng.normal(size=width))]
+    vs = [Value(float(v), label=f"v{i}") for i, v in enumerate(rng.normal(size=width))]
+
+    def f(x: Value, y: Value) -> Value:
+        hidden = [(x * v - y).tanh() for v in vs]  # one row per unit
+        sums = [w * h + 0.5 - h * h for w, h in zip(ws, hidden, strict=True)]  # 3 terms each
+        return sum((z.sigmoid() for z in sums), Value(0.0))
+
+    columns = [rng.normal(size=5), rng.normal(size=5)]
+    replay = mx.trace(f, 0.1, 0.2)
+    dense = [step.dense for step in replay._plan.steps if isinstance(step, compile_module._Sum)]
+    assert (False in dense) == (width == 12)
+    want_out, want_grads = eager_grads(f, [*ws, *vs], columns)
+    got_out, got_grads = replay_grads(replay, [*ws, *vs], columns)
+    assert_close(got_out, want_out)
+    assert_close(got_grads, want_grads)
+
+
 def test_a_sum_of_more_terms_than_the_recursion_limit_replays() -> None:
     ws = [Value(1.0 + i / 5000) for i in range(5000)]
     replay = mx.trace(lambda x: sum((w * x for w in ws), Value(0.0)), 1.0)
