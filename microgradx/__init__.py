@@ -36,6 +36,7 @@ from .viz import (
     render_graph,
     save_figure,
 )
+from .viz.explore import Explorer, explore
 
 __all__ = [
     "MLP",
@@ -43,6 +44,7 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "BranchError",
+    "Explorer",
     "GradcheckError",
     "History",
     "Layer",
@@ -61,6 +63,7 @@ __all__ = [
     "elementwise_grad",
     "enable_grad",
     "evaluate",
+    "explore",
     "fd_errors",
     "fit",
     "forward_difference",

@@ -65,7 +65,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one subparser per command (they inherit the one-line errors)."""
-    from . import demo, graphcmd
+    from . import demo, explorecmd, graphcmd
 
     parser = _Parser(
         prog="microgradx", description="A readable scalar autodiff engine: train, draw, teach."
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo.add_parser(sub)
     graphcmd.add_parser(sub)
+    explorecmd.add_parser(sub)
     return parser
 
 

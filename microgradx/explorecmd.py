@@ -1,0 +1,68 @@
+"""``microgradx explore "EXPR"``: write the backprop explorer page of a one-line expression.
+
+    microgradx explore "tanh(x*w + b)" --set x=2 --set w=-3 --set b=6.8814 -o explore.html
+
+The expression goes through ``graph``'s whitelisted parser (never ``eval``); every variable
+becomes a slider in the page. The page is one offline HTML file: open it in any browser.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from .graphcmd import FUNCTIONS, ExpressionError, _assignment, parse_expression
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``explore`` subcommand."""
+    p = subparsers.add_parser(
+        "explore",
+        help="write an interactive backprop explorer page (one offline HTML file)",
+        description=(
+            'Write the backprop explorer of EXPR, e.g. "tanh(x*w + b)": move the inputs, step '
+            "through the forward and backward pass node by node, and train a small network. "
+            "Allowed: variables, numbers, + - * / **, unary -, and "
+            f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
+        ),
+    )
+    p.add_argument("expression", metavar="EXPR", help='the expression, e.g. "tanh(x*w + b)"')
+    p.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="starting value of a variable (repeat for each variable)",
+    )
+    p.add_argument(
+        "-o", "--output", default="explore.html", help="output file (default explore.html)"
+    )
+    p.set_defaults(run=run)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"microgradx explore: error: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Parse the expression and write the page; returns the exit code (2 for bad input)."""
+    from .viz import GraphvizNotFoundError
+    from .viz.explore import explore
+
+    try:
+        variables = dict(_assignment(a) for a in args.assignments)
+        root = parse_expression(args.expression, variables)
+        page = explore(root, title=args.expression)
+    except (ExpressionError, ValueError) as e:
+        return _fail(str(e))
+    except GraphvizNotFoundError as e:
+        return _fail(str(e), code=1)
+    try:
+        path = page.save(args.output)
+    except OSError as e:
+        return _fail(f"cannot write {args.output}: {e.strerror or e}", code=1)
+    print(f"wrote {path} ({len(page.html.encode('utf-8')):,} bytes): open it in a browser")
+    return 0

@@ -1,0 +1,264 @@
+"""The backprop explorer: one offline HTML page to step through backpropagation and train.
+
+``explore(value)`` lays the graph of ``value`` out once with Graphviz (the look of
+``draw_dot``, with room reserved for numbers that change) and writes one self-contained page:
+the SVG, a JSON tape of the graph (nodes in topological order: op, inputs, label, data) and
+the page's JavaScript — a twin of the rule table (``explorer/engine.js``), the
+step-through, and the training tab. The page loads nothing from the network, works opened
+from ``file://`` and inside a notebook (``_repr_html_`` wraps it in an ``<iframe srcdoc>``),
+and the same input gives the same bytes.
+
+>>> from microgradx import Value
+>>> x = Value(2.0, label="x")
+>>> page = explore((x * x).tanh(), title="tanh(x²)")
+>>> page.html.startswith("<!DOCTYPE html>") and len(page.html) <= MAX_PAGE_BYTES
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+from .._files import atomic_write_bytes
+from ..engine import Value, topological_order
+from ..nn import MLP
+from ..ops import Op
+from .dot import _caption_html, _fields, _role
+from .render import _pipe
+from .style import _DERIV_COLOR, _FONT, _OP_FILL, _ROLE_STYLES, _record_text
+
+MAX_NODES = 400
+"""The Expression tab draws graphs of at most this many Values (ops included)."""
+
+MAX_PAGE_BYTES = 1_500_000
+"""Size cap of a page: the JS and CSS (~0.1 MB) plus the graph of ``MAX_NODES`` Values."""
+
+JS_MODULES = ("engine.js", "stepper.js", "expression.js", "main.js")
+"""The page's ES modules in dependency order; each imports only modules listed before it."""
+
+# Layout placeholders: the widest text each changing field will usually show, so Graphviz
+# reserves room for it once and the picture does not jump while numbers change.
+_NUMBER = "−0.0000e−00"
+_EDGE = "∂ −0.0000 × −0.0000 = −0.0000"
+
+__all__ = ["MAX_NODES", "MAX_PAGE_BYTES", "Explorer", "explore"]
+
+
+class Explorer:
+    """A backprop explorer page: show it in Jupyter, or ``save`` it as one HTML file."""
+
+    def __init__(self, page: str) -> None:
+        self.html = page
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the page to ``path`` (atomically) and return the path."""
+        return atomic_write_bytes(Path(path), self.html.encode("utf-8"))
+
+    def _repr_html_(self) -> str:
+        """Jupyter display: the page in a sandboxed ``<iframe srcdoc>``, apart from the notebook."""
+        return (
+            '<iframe class="microgradx-explorer" sandbox="allow-scripts" '
+            'style="width:100%;height:860px;border:1px solid #e5e7eb;border-radius:6px" '
+            f'srcdoc="{html.escape(self.html, quote=True)}"></iframe>'
+        )
+
+    def __repr__(self) -> str:
+        return f"Explorer({len(self.html):,} bytes of HTML)"
+
+
+def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
+    """The backprop explorer for a Value's graph (Expression tab) or an MLP (Training tab).
+
+    For an ``MLP`` the Expression tab shows the graph of its first output for inputs
+    ``x0, x1, …`` (sliders), and the Training tab starts from its layer sizes and activation.
+    Graphs of more than ``MAX_NODES`` Values are refused with a ValueError.
+    """
+    if isinstance(target, MLP):
+        xs = [Value(0.5 if i % 2 == 0 else -0.5, label=f"x{i}") for i in range(target.nin)]
+        out = target(xs)
+        root = out if isinstance(out, Value) else out[0]
+        caption: str | None = (
+            title if title is not None else f"MLP({target.nin} → {target.nouts}), output 1"
+        )
+        training = {"layers": list(target.nouts[:-1]), "activation": target.activation}
+    elif isinstance(target, Value):
+        root, caption, training = target, title, None
+    else:
+        raise TypeError(f"explore: expected a Value or an MLP, got {type(target).__name__}")
+    if caption is not None and not isinstance(caption, str):
+        raise TypeError(f"explore: title must be a string, got {type(caption).__name__}")
+    order = topological_order(root)
+    if len(order) > MAX_NODES:
+        raise ValueError(
+            f"explore: the graph has {len(order):,} values; the explorer draws at most "
+            f"{MAX_NODES} (draw_dot(value, max_nodes=...) draws larger graphs statically)"
+        )
+    data = {
+        "tab": "expression" if training is None else "training",
+        "expression": {"title": caption or "", "nodes": _tape(order)},
+        "training": training,
+    }
+    page = _page(data, _layout_svg(order, caption))
+    if len(page.encode("utf-8")) > MAX_PAGE_BYTES:
+        raise ValueError(
+            f"explore: the page would be {len(page.encode('utf-8')):,} bytes, "
+            f"over the {MAX_PAGE_BYTES:,}-byte cap; use a smaller graph"
+        )
+    return Explorer(page)
+
+
+# -- the tape: what the page's engine replays ------------------------------------------------
+
+
+def op_param(op: Op) -> float | None:
+    """The constant inside a parameterised op: the exponent of ``x ** k``, a leaky slope."""
+    param = getattr(op, "param", None)
+    if param is not None:
+        return float(param)
+    if op.name == "leaky_relu" or (op.name.startswith("pow") and op.name != "pow"):
+        # Before ops.Op carried ``param``, the constant lived only in the rule's closure.
+        cells = dict(zip(op.vjp.__code__.co_freevars, op.vjp.__closure__ or (), strict=True))
+        key = "slope" if op.name == "leaky_relu" else "k"
+        if key in cells:
+            return float(cells[key].cell_contents)
+        return 0.0  # pow0: its rule needs no exponent
+    return None
+
+
+def _tape(order: list[Value]) -> list[dict[str, Any]]:
+    index = {v: i for i, v in enumerate(order)}
+    tape = []
+    for i, v in enumerate(order):
+        entry: dict[str, Any] = {"id": i, "label": v.label, "op": v.op, "data": v.data}
+        if v._fn is not None:
+            entry["inputs"] = [index[p] for p in v.parents]
+            param = op_param(v._fn)
+            if param is not None:
+                entry["param"] = param
+        tape.append(entry)
+    return tape
+
+
+# -- the layout: Graphviz once, in Python ----------------------------------------------------
+
+
+def _layout_svg(order: list[Value], title: str | None) -> str:
+    """The graph drawn as ``draw_dot`` draws it, with placeholder numbers of reserved width."""
+    root = order[-1]
+    consumers = [0] * len(order)
+    index = {v: i for i, v in enumerate(order)}
+    for v in order:
+        for p in v.parents:
+            consumers[index[p]] += 1
+    dot = graphviz.Digraph(
+        name="microgradx",
+        graph_attr={
+            "rankdir": "LR",
+            "fontname": _FONT,
+            "fontsize": "12",
+            "nodesep": "0.25",
+            "ranksep": "0.4",
+            "bgcolor": "white",
+        },
+        node_attr={"fontname": _FONT, "fontsize": "11", "penwidth": "1.2"},
+        edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#64748b"},
+    )
+    roles: dict[str, None] = {}
+    for i, v in enumerate(order):
+        role = _role(v, root, None)
+        roles[role] = None
+        style = _ROLE_STYLES[role]
+        fields = [_record_text(v.label)] if v.label else []
+        fields.append(f"data {_NUMBER}")
+        fields.append(f"grad {_NUMBER}" + (" (9/9)" if consumers[i] > 1 else ""))
+        dot.node(
+            f"n{i}",
+            _fields(*fields, rankdir="LR"),
+            shape="record",
+            style="rounded,filled",
+            fillcolor=style.fill,
+            color=style.border,
+            penwidth="2" if role == "root" else "1.2",
+        )
+        if v._fn is None:
+            continue
+        dot.node(
+            f"o{i}",
+            _record_text(v._fn.symbol),
+            shape="ellipse",
+            width="0",
+            height="0",
+            margin="0.06,0.03",
+            fontsize="10",
+            style="filled",
+            fillcolor=_OP_FILL,
+        )
+        dot.edge(f"o{i}", f"n{i}")
+        for p in v.parents:
+            dot.edge(f"n{index[p]}", f"o{i}", label=_EDGE, fontcolor=_DERIV_COLOR)
+    ordered_roles = sorted(roles, key=list(_ROLE_STYLES).index)
+    dot.attr(label=_caption_html(title, [], ordered_roles, True), labelloc="t", labeljust="l")
+    svg = _pipe(dot, "svg").decode("utf-8")
+    svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
+    return svg.strip()
+
+
+# -- the page ------------------------------------------------------------------------------
+
+
+def _asset(name: str) -> str:
+    return (resources.files("microgradx.viz") / "explorer" / name).read_text(encoding="utf-8")
+
+
+_IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.]+)";[ \t]*$', re.M)
+_EXPORT = re.compile(r"^export\s+(?:async\s+)?(function\*?|const|let|class)\s+(\w+)", re.M)
+
+
+def bundle(modules: tuple[str, ...] = JS_MODULES) -> str:
+    """The page's ES modules as one inline script: each module a function scope, in order.
+
+    An inline ``<script>`` cannot import sibling files (``file://`` forbids it and a notebook
+    has no files), so ``import {a} from "./m.js"`` becomes a lookup in the modules built so
+    far and ``export`` a returned object. The sources stay plain modules that run unbundled.
+    """
+    parts = ["const modules = {};"]
+    for name in modules:
+        source = _asset(name)
+        for imported in _IMPORT.findall(source):
+            if imported[1] not in modules[: modules.index(name)]:
+                raise ValueError(f"bundle: {name} imports {imported[1]}, not listed before it")
+        body = _IMPORT.sub(lambda m: f"const {{{m.group(1)}}} = modules[{m.group(2)!r}];", source)
+        exported = [m.group(2) for m in _EXPORT.finditer(body)]
+        body = _EXPORT.sub(lambda m: m.group(0).removeprefix("export").lstrip(), body)
+        parts.append(
+            f"// ---- {name}\nmodules[{name!r}] = (() => {{\n{body}\n"
+            f"return {{ {', '.join(exported)} }};\n}})();"
+        )
+    return "\n".join(parts)
+
+
+def _json_script(data: Any) -> str:
+    """JSON safe inside a <script> element: ``</`` cannot close it early."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+def _page(data: dict[str, Any], svg: str) -> str:
+    template = _asset("page.html")
+    title = data["expression"]["title"] or "backprop explorer"
+    pieces = {
+        "TITLE": html.escape(f"microgradx explorer · {title}"),
+        "STYLE": _asset("page.css"),
+        "SVG": svg,
+        "DATA": _json_script(data),
+        "SCRIPT": bundle(),
+    }
+    return re.sub(r"\{\{(\w+)\}\}", lambda m: pieces[m.group(1)], template)

@@ -1,0 +1,147 @@
+"""Tests for the backprop explorer page built in Python (the browser tests drive it live)."""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from microgradx import MLP, Value, explorecmd, ops, topological_order
+from microgradx.graphcmd import parse_expression
+from microgradx.viz.explore import MAX_NODES, MAX_PAGE_BYTES, Explorer, bundle, explore, op_param
+
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="Graphviz `dot` is not installed (apt-get install graphviz)"
+)
+ENGINE_JS = Path(__file__).parents[1] / "microgradx" / "viz" / "explorer" / "engine.js"
+
+
+def page_rules() -> set[str]:
+    """The names in engine.js's RULES table, read from the source."""
+    source = ENGINE_JS.read_text(encoding="utf-8")
+    table = source[source.index("export const RULES") :]
+    table = table[: table.index("\n});")]
+    return set(re.findall(r"^  (\w+): op\(", table, re.M))
+
+
+def test_every_op_of_the_rule_table_has_a_page_twin():
+    missing = set(ops.RULES) - page_rules()
+    assert not missing, f"ops.RULES has ops without a twin in viz/explorer/engine.js: {missing}"
+    assert page_rules() == set(ops.RULES), "engine.js has rules that ops.RULES does not"
+
+
+def test_the_parameterised_ops_have_page_twins_too():
+    source = ENGINE_JS.read_text(encoding="utf-8")
+    assert "export function power(k, name)" in source
+    assert "export function leakyRelu(slope)" in source
+
+
+def test_op_param_reads_the_exponent_and_the_slope():
+    assert op_param(ops.power(3.0)) == 3.0
+    assert op_param(ops.power(0.0)) == 0.0
+    assert op_param(ops.leaky_relu(0.2)) == 0.2
+    assert op_param(ops.RULES["tanh"]) is None
+
+
+@needs_dot
+def test_the_same_input_gives_byte_identical_pages():
+    def build() -> str:
+        return explore(parse_expression("tanh(x*w + b)", {"x": 2, "w": -3, "b": 1}), title="n").html
+
+    assert build() == build()
+
+
+@needs_dot
+def test_the_page_loads_nothing_from_outside():
+    text = explore(parse_expression("x*y + exp(x)", {"x": 1, "y": 2})).html
+    assert not re.search(r"""\b(src|href)\s*=\s*["']?(?!#|data:)""", text, re.I)
+    assert "@import" not in text and "url(" not in text
+    assert not re.search(r"https?://(?!www\.w3\.org/)", text)  # SVG namespaces only
+    assert "default-src 'none'" in text  # the page's CSP forbids any fetch anyway
+
+
+@needs_dot
+def test_a_graph_at_the_node_limit_stays_under_the_size_cap():
+    def size(width: int) -> int:
+        out = MLP(2, [width, width, 1], seed=0)([Value(0.5), Value(-0.5)])
+        return len(topological_order(out))
+
+    width = max(w for w in range(1, 20) if size(w) <= MAX_NODES)
+    assert size(width + 1) > MAX_NODES
+    page = explore(MLP(2, [width, width, 1], seed=0))
+    assert len(page.html.encode("utf-8")) <= MAX_PAGE_BYTES
+
+
+def test_a_graph_above_the_node_limit_is_refused_with_its_size():
+    x = Value(0.5, label="x")
+    out = x
+    for _ in range(MAX_NODES):
+        out = out * 1.01
+    with pytest.raises(ValueError, match=r"explore: the graph has 801 values.*at most 400"):
+        explore(out)
+
+
+def test_explore_rejects_what_it_cannot_show():
+    with pytest.raises(TypeError, match="explore: expected a Value or an MLP, got float"):
+        explore(3.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="title must be a string"):
+        explore(Value(1.0), title=3)  # type: ignore[arg-type]
+
+
+@needs_dot
+def test_save_writes_the_page_and_the_notebook_view_is_a_sandboxed_iframe(tmp_path):
+    page = explore(parse_expression("x * x", {"x": 3}))
+    path = page.save(tmp_path / "sub" / "e.html")
+    assert path.read_text(encoding="utf-8") == page.html
+    frame = page._repr_html_()
+    assert frame.startswith('<iframe class="microgradx-explorer" sandbox="allow-scripts"')
+    assert html.unescape(re.search(r'srcdoc="([^"]*)"', frame).group(1)) == page.html
+    assert repr(page) == f"Explorer({len(page.html):,} bytes of HTML)"
+    assert isinstance(page, Explorer)
+
+
+@needs_dot
+def test_an_mlp_opens_on_the_training_tab_with_its_graph_on_the_expression_tab():
+    page = explore(MLP(2, [3, 1], seed=0)).html
+    data = page[page.index('id="mgx-data">') :]
+    assert '"tab":"training"' in data
+    assert '"layers":[3]' in data and '"activation":"relu"' in data
+    assert '"label":"x0"' in data and '"label":"L1.N1.w0"' in data
+
+
+def test_the_bundle_turns_imports_into_lookups_of_earlier_modules():
+    script = bundle()
+    assert "import {" not in script and "\nexport " not in script
+    assert 'modules["engine.js"]' in script or "modules['engine.js']" in script
+    with pytest.raises(ValueError, match=r"stepper\.js imports engine\.js, not listed before it"):
+        bundle(("stepper.js", "engine.js"))
+
+
+def run_explore(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="microgradx")
+    explorecmd.add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["explore", *argv])
+    return int(args.run(args))
+
+
+@needs_dot
+def test_the_command_writes_the_page(tmp_path, capsys):
+    out = tmp_path / "e.html"
+    sets = ["--set", "x=2", "--set", "w=-3", "--set", "b=1"]
+    code = run_explore("tanh(x*w + b)", *sets, "-o", str(out))
+    assert code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_the_command_refuses_unsafe_or_undefined_expressions(tmp_path, capsys):
+    out = tmp_path / "e.html"
+    assert run_explore("__import__('os')", "-o", str(out)) == 2
+    assert "unknown function '__import__'" in capsys.readouterr().err
+    assert run_explore("x + y", "--set", "x=1", "-o", str(out)) == 2
+    assert "undefined variable 'y'" in capsys.readouterr().err
+    assert not out.exists()
