@@ -3,15 +3,18 @@
 from . import data, interop, io, losses
 from .compile import BranchError, Replay, elementwise_grad, trace
 from .engine import (
+    Constant,
     Value,
     backward,
     enable_grad,
+    gc_paused,
+    gradients,
     is_grad_enabled,
     no_grad,
     topological_order,
     zero_grad,
 )
-from .functional import grad, hessian, jacobian, value_and_grad
+from .functional import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .nn import MLP, Layer, Module, Neuron
 from .numeric import (
     GradcheckError,
@@ -44,6 +47,7 @@ __all__ = [
     "AdaGrad",
     "Adam",
     "BranchError",
+    "Constant",
     "Explorer",
     "GradcheckError",
     "History",
@@ -67,14 +71,18 @@ __all__ = [
     "fd_errors",
     "fit",
     "forward_difference",
+    "gc_paused",
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "gradients",
     "hessian",
+    "hvp",
     "interop",
     "io",
     "is_grad_enabled",
     "jacobian",
+    "jvp",
     "losses",
     "no_grad",
     "numerical_gradient",

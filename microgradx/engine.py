@@ -1,17 +1,28 @@
 """The engine: ``Value`` nodes, graph building, and reverse-mode backpropagation.
 
 A ``Value`` wraps one float and remembers the primitive (an ``ops.Op``) and the parent
-Values that produced it. ``loss.backward()`` orders the graph topologically and walks it
-once in reverse, applying the chain rule at every node::
+Values that produced it. One pure core, ``gradients(output, inputs)``, orders the part of the
+graph that leads to the requested inputs and walks it once in reverse, applying the chain rule
+at every node::
 
-    parent.grad += rule(upstream grad, node, parents)     # local gradient × upstream gradient
+    grad[parent] += rule(upstream grad, node, parents)    # local gradient × upstream gradient
+
+It reads only data and the graph and returns the gradients (``torch.autograd.grad``'s shape);
+``loss.backward()`` is that core plus PyTorch's semantics: every ``.grad`` of the graph is
+set, leaves' accumulate. A local derivative is computed only for an input that needs one:
+a ``Constant`` (a number lifted into an op, a result computed under ``no_grad()`` or from
+constants alone, a ``detach()``ed copy) needs none, so the infinite slope of ``sqrt`` at a
+constant 0 never breaks a gradient nobody asked for.
 
 Every local derivative lives in the rule table in ``ops.py``; this file only routes numbers.
+Threads: grad mode is per thread, and the pause of the cyclic GC during backpropagation is
+shared safely between threads (``gc_paused``).
 
-NaN / inf policy: a Value always holds a finite float. Constructing one from NaN or ±inf, or
-combining a Value with such a number, raises ``ValueError``; an operation whose result would
-overflow raises ``OverflowError`` naming the op. Gradients are not restricted: ``a ** b`` has a
-NaN gradient with respect to ``b`` when ``a < 0`` (and 0 when ``a == 0``), exactly as in PyTorch.
+NaN / inf policy: a Value always holds a finite float. Constructing one from NaN or ±inf,
+assigning such a number to ``.data``, or combining a Value with one raises ``ValueError``;
+an operation whose result would overflow raises ``OverflowError`` naming the op. Gradients
+are not restricted: ``a ** b`` has a NaN gradient with respect to ``b`` when ``a < 0`` (and 0
+when ``a == 0``), exactly as in PyTorch.
 """
 
 from __future__ import annotations
@@ -19,8 +30,9 @@ from __future__ import annotations
 import gc
 import math
 import operator
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from . import ops
@@ -29,7 +41,19 @@ from .ops import Op
 
 Number = float | int
 
-_grad_enabled = True  # flipped by no_grad(); read on every op
+
+class _GradMode(threading.local):
+    """Grad mode, one per thread (as PyTorch): ``no_grad()`` in one thread never affects another."""
+
+    enabled = True  # flipped by no_grad(); read on every op
+
+
+_grad_mode = _GradMode()
+# Reading a thread-local costs ~10× a global, so the hot path reads ``_all_record`` (no
+# thread has grad mode off) and consults the thread's own flag only when it is False.
+_threads_without_grad = 0
+_all_record = True
+_mode_lock = threading.Lock()
 
 
 def _as_float(x: Any, where: str) -> float:
@@ -62,9 +86,9 @@ class Value:
     # The inputs of the op live in two slots (_a, _b; None when absent) rather than in a
     # tuple: a tuple is a second GC-tracked allocation per node, and profiling W1 showed it
     # costs 48 B and ~30% of graph-building time (mostly cyclic-GC scans). See ``parents``.
-    __slots__ = ("data", "grad", "label", "_fn", "_a", "_b")
+    __slots__ = ("_data", "grad", "label", "_fn", "_a", "_b")
 
-    data: float
+    _data: float  # read through ``data``, which checks what is assigned
     grad: Any  # a float, or a Value after backward(create_graph=True)
     label: str
     _fn: Op | None
@@ -72,12 +96,33 @@ class Value:
     _b: Value | None
 
     def __init__(self, data: Number, label: str = "") -> None:
-        self.data = _as_float(data, "Value")
+        self._data = _as_float(data, "Value")
         self.grad = 0.0
+        if type(label) is not str:
+            raise TypeError(f"Value: label must be a str, got {type(label).__name__} {label!r}")
         self.label = label
         self._fn = None
         self._a = None
         self._b = None
+
+    @property
+    def data(self) -> float:
+        """The number this Value holds; assigning NaN, ±inf or a non-number raises."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Number) -> None:
+        # Checked here, where a micrograd-style update loop writes (p.data -= lr * p.grad),
+        # so the engine's hot path can read ``_data`` without re-checking it on every op.
+        self._data = _as_float(value, "Value.data")
+
+    def __float__(self) -> float:
+        """The data as a float, as ``float()`` of a 0-d tensor."""
+        return self._data
+
+    def __format__(self, spec: str) -> str:
+        """``format(v, ".3f")`` formats the data; an empty spec gives the repr."""
+        return format(self._data, spec) if spec else repr(self)
 
     # -- graph building: every method is one line onto the rule table -------------------
 
@@ -205,18 +250,25 @@ class Value:
         """True for Values created directly, not by an operation."""
         return self._fn is None
 
+    @property
+    def requires_grad(self) -> bool:
+        """False for a ``Constant`` (numbers lifted into ops, ``no_grad`` results, ``detach()``)."""
+        return type(self) is not Constant
+
     def detach(self) -> Value:
-        """A new leaf with the same data and label, cut off from this graph."""
-        return Value(self.data, self.label)
+        """A ``Constant`` with the same data and label, cut off from this graph (no gradient)."""
+        c = _const(self._data)
+        c.label = self.label
+        return c
 
     def _constant(self, data: float) -> Value:
-        """A leaf holding any float (even NaN); used by rules that must return a constant."""
-        return _node(data, None)
+        """A constant holding any float (even NaN); used by rules that must return a constant."""
+        return _const(data)
 
     def __repr__(self) -> str:
         grad = self.grad.data if isinstance(self.grad, Value) else self.grad
         label = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data!r}, grad={grad!r}{label})"
+        return f"Value(data={self._data!r}, grad={grad!r}{label})"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """Jupyter display: the graph drawn inline when small, a text summary when large."""
@@ -248,95 +300,175 @@ class Value:
         """Compute d(self)/d(node) for every node of the graph and add it to ``node.grad``.
 
         Leaf gradients accumulate across calls (call ``zero_grad`` between steps); the
-        gradients of intermediate nodes are recomputed from zero on every call. With
-        ``create_graph=True`` the backward pass is itself recorded, so every ``.grad`` is a
-        ``Value`` that can be differentiated again (second derivatives, Hessians).
+        gradients of intermediate nodes are recomputed from zero on every call. A ``Constant``
+        gets none. With ``create_graph=True`` the backward pass is itself recorded, so every
+        ``.grad`` is a ``Value`` that can be differentiated again (second derivatives).
         """
-        # The pass allocates only acyclic, short-lived objects (floats, pairs of floats, the
-        # order list), which reference counting frees at once; the cyclic collector would find
-        # nothing, yet it would rescan the whole live graph several times (40% of backward on
-        # W1). So it is paused here, and the caller's setting is restored even if a rule raises.
-        gc_was_enabled = gc.isenabled()
-        gc.disable()
-        node = self
-        try:
-            # Leaves are needed in the order only to turn their grads into Values below.
-            order = _sort(self, leaves=create_graph, reset_grads=True)
-            self.grad = 1.0 if self._fn is not None else self.grad + 1.0  # seed: ∂self/∂self = 1
-            if create_graph:
-                with enable_grad():  # as PyTorch: create_graph records even inside no_grad()
-                    for node in reversed(order):
-                        _backprop_recording(node)
-                for node in order:
-                    if not isinstance(node.grad, Value):
-                        node.grad = _node(float(node.grad), None)
-            else:
-                for node in reversed(order):  # the chain rule, once per node
-                    fn = node._fn
-                    if fn is None:
-                        continue
-                    a = node._a
-                    b = node._b
-                    if b is None:
-                        a.grad += fn.vjps[0](node.grad, node.data, a.data)  # type: ignore[union-attr]
-                    else:
-                        rule_a, rule_b = fn.vjps
-                        a.grad += rule_a(node.grad, node.data, a.data, b.data)  # type: ignore[union-attr]
-                        b.grad += rule_b(node.grad, node.data, a.data, b.data)  # type: ignore[union-attr]
-        except (ArithmeticError, ValueError) as e:
-            raise type(e)(f"backward through '{node.op}' at {node!r}: {e}") from e
-        finally:
-            if gc_was_enabled:
-                gc.enable()
+        _expect_root(self, "backward")  # also for Value.backward(3.0), called unbound
+        with gc_paused():
+            if not create_graph:
+                _backprop_into_grads(self)
+                return
+            grads = _backprop(self, None, record=True)
+            with enable_grad():  # as PyTorch: create_graph records even inside no_grad()
+                for node, g in grads.items():
+                    g = _as_value(g)
+                    node.grad = node.grad + g if node._fn is None else g
 
 
-def _backprop_recording(node: Value) -> None:
-    """The chain rule at one node with Values instead of floats, so the pass is a graph too."""
-    fn = node._fn
-    if fn is None:
-        return
-    g = node.grad
-    a = node._a
-    b = node._b
-    if b is None:
-        a.grad = a.grad + fn.vjps[0](g, node, a)  # type: ignore[union-attr]
+class Constant(Value):
+    """A Value that needs no gradient (PyTorch: ``requires_grad=False``).
+
+    Numbers lifted into an op (the ``2`` in ``2 * x``), results computed under ``no_grad()``
+    or from constants alone, and ``detach()``ed copies are Constants. Operations on constants
+    alone record no graph, and backpropagation computes no local derivative for a constant
+    input. ``Constant(3.0)`` makes one directly.
+    """
+
+    __slots__ = ()
+
+
+def gradients(output: Value, inputs: Sequence[Value], *, create_graph: bool = False) -> list[Any]:
+    """d output / d input for each input, as ``torch.autograd.grad``; no ``.grad`` is touched.
+
+    The order is taken over only the part of the graph that leads to the inputs, and a local
+    derivative is computed only on those paths. An input the output does not depend on gets 0.
+    With ``create_graph=True`` the pass is recorded and each gradient is a ``Value`` that can be
+    differentiated again (the functional transforms nest this way).
+
+    >>> x, y = Value(3.0), Value(4.0)
+    >>> gradients(x * y + x, [x, y])
+    [5.0, 3.0]
+    """
+    _expect_root(output, "gradients")
+    if isinstance(inputs, Value) or not isinstance(inputs, Iterable):
+        raise TypeError(f"gradients: inputs must be a list of Values, got {inputs!r}")
+    wanted = list(inputs)
+    for i, v in enumerate(wanted):
+        if not isinstance(v, Value):
+            raise TypeError(f"gradients: input {i} must be a Value, got {type(v).__name__} {v!r}")
+    with gc_paused():
+        grads = _backprop(output, wanted, record=create_graph)
+    if create_graph:
+        return [_as_value(grads.get(v, 0.0)) for v in wanted]
+    return [float(grads.get(v, 0.0)) for v in wanted]
+
+
+def _as_value(g: Any) -> Value:
+    return g if isinstance(g, Value) else _const(float(g))
+
+
+def _backprop(root: Value, wanted: Sequence[Value] | None, *, record: bool) -> dict[Value, Any]:
+    """The gradient core: {node: d root / d node} for every node that needs a gradient.
+
+    A node needs one if it is ``wanted`` or depends on a wanted Value; with ``wanted=None``
+    (``backward``) every Value that is not a Constant is wanted. Only those nodes are ordered
+    and visited, and a rule runs only for an input that needs its result. Pure: it reads data
+    and the graph and writes only the dict it returns. ``record`` runs the rules on Values
+    (``create_graph``), so that the pass is a graph too.
+    """
+    if wanted is None:
+        order = _order(root, None)
+        needs: Callable[[Any], bool] = _requires_grad
     else:
-        rule_a, rule_b = fn.vjps
-        a.grad = a.grad + rule_a(g, node, a, b)  # type: ignore[union-attr]
-        b.grad = b.grad + rule_b(g, node, a, b)
+        needed = set(wanted)
+        order = _order(root, needed)
+        needs = needed.__contains__
+    grads: dict[Value, Any] = {root: 1.0}  # the seed: d root / d root = 1
+    node = root
+    try:
+        with enable_grad() if record else nullcontext():  # as PyTorch: records in no_grad()
+            for node in reversed(order):  # the chain rule, once per node
+                g = grads[node]
+                fn = node._fn
+                a = node._a
+                b = node._b
+                # Recording passes the Values themselves to the rules, so the pass is a graph.
+                if record:
+                    out, x, y = node, a, b
+                else:
+                    out, x, y = node._data, a._data, None if b is None else b._data  # type: ignore[union-attr, assignment]
+                if b is None:
+                    if needs(a):
+                        _accumulate(grads, a, fn.vjps[0](g, out, x))  # type: ignore[union-attr, arg-type]
+                else:
+                    rule_a, rule_b = fn.vjps  # type: ignore[union-attr]
+                    if needs(a):
+                        _accumulate(grads, a, rule_a(g, out, x, y))  # type: ignore[arg-type]
+                    if needs(b):
+                        _accumulate(grads, b, rule_b(g, out, x, y))
+    except Exception as e:
+        _note_where(e, node)
+        raise
+    return grads
 
 
-def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
-    """Every node reachable from root, parents before children (root last). Iterative.
+def _backprop_into_grads(root: Value) -> None:
+    """``backward()``'s float pass: the same chain rule as ``_backprop``, summed in ``.grad``.
 
-    Read-only: no ``.grad`` changes. With ``leaves=False`` only op nodes are listed (plus root).
+    Gradients live in the nodes' own ``grad`` slots instead of a dict: measured on W1, the
+    dict (and copying it out to ``.grad``) made backward 50% slower. Every op node needs a
+    gradient here (it exists only because an input requires one), so the order is not pruned;
+    a rule runs only for inputs that are not Constants.
     """
-    return _sort(root, leaves=leaves, reset_grads=False)
+    order = _order(root, None, reset_grads=True)
+    root.grad = 1.0 if root._fn is not None else root.grad + 1.0  # seed: ∂root/∂root = 1
+    node = root
+    try:
+        for node in reversed(order):  # the chain rule, once per node
+            fn = node._fn
+            a = node._a
+            b = node._b
+            g = node.grad
+            out = node._data
+            if b is None:
+                if type(a) is Value:  # ``type(v) is Value`` is False exactly for Constants
+                    a.grad += fn.vjps[0](g, out, a._data)  # type: ignore[union-attr]
+            else:
+                rule_a, rule_b = fn.vjps  # type: ignore[union-attr]
+                x = a._data  # type: ignore[union-attr]
+                y = b._data
+                if type(a) is Value:
+                    a.grad += rule_a(g, out, x, y)
+                if type(b) is Value:
+                    b.grad += rule_b(g, out, x, y)
+    except Exception as e:
+        _note_where(e, node)
+        raise
 
 
-def _expect_root(root: Any) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(
-            f"backward: expected a Value (a scalar loss), got {type(root).__name__}; "
-            "for several outputs, combine them first, e.g. sum(outputs)"
-        )
+def _requires_grad(v: Value) -> bool:
+    return type(v) is Value
 
 
-def _sort(root: Value, *, leaves: bool, reset_grads: bool) -> list[Value]:
-    """The topological sort behind ``topological_order`` and ``backward``.
+def _note_where(e: BaseException, node: Value) -> None:
+    """Add to an exception raised by a rule where it happened; its class stays the user's own."""
+    add_note = getattr(e, "add_note", None)  # Python 3.11+; 3.10 shows the bare error
+    if add_note is not None:
+        add_note(f"backward through '{node.op}' at {node!r}")
 
-    backward() passes ``reset_grads``: intermediate nodes get their ``grad`` reset to 0 as they
-    are emitted, so a second backward() never double-counts them, without a second pass over
-    the graph; leaves keep theirs (they accumulate, as in PyTorch). It also passes
-    ``leaves=False``, since a leaf has no rule to apply — skipping them halves the sort when
-    half the nodes are leaves (constants in a chain, the 2·10⁵ inputs of a wide sum).
+
+def _accumulate(grads: dict[Value, Any], v: Value, contribution: Any) -> None:
+    previous = grads.get(v)
+    grads[v] = contribution if previous is None else previous + contribution
+
+
+def _order(root: Value, needed: set[Value] | None, *, reset_grads: bool = False) -> list[Value]:
+    """The op nodes that need a gradient, parents before children (root last). Iterative.
+
+    With ``needed`` (the requested Values) a node needs one if it is needed or has a parent
+    that does, and ``needed`` is extended in place with every such node; with ``None`` every
+    op node does. ``reset_grads`` (backward only) sets each emitted node's ``grad`` to 0, so
+    a second backward() never double-counts intermediate nodes, without a second pass.
     """
-    _expect_root(root)  # also for Value.backward(3.0), called unbound
     # Depth-first post-order without recursion, so 10⁶-deep chains are fine. A node is
     # expanded by pushing it back under a ``None`` marker and then its unvisited parents;
     # popping the marker means those parents are all done, so the node below it is emitted.
-    # (This avoids a (node, flag) tuple per push: 2.5× faster than that on W1.)
-    order: list[Value | None] = []
+    # (This avoids a (node, flag) tuple per push: 2.5× faster than that on W1.) Leaves are
+    # never pushed: they have no rule, and skipping them halves the sort of a wide sum.
+    order: list[Value] = []
+    if root._fn is None:
+        return order
     visited: set[Value] = set()
     stack: list[Value | None] = [root]
     push, pop, emit, mark = stack.append, stack.pop, order.append, visited.add
@@ -344,9 +476,41 @@ def _sort(root: Value, *, leaves: bool, reset_grads: bool) -> list[Value]:
         node = pop()
         if node is None:
             node = pop()
-            if reset_grads and node._fn is not None:  # type: ignore[union-attr]
-                node.grad = 0.0  # type: ignore[union-attr]
-            emit(node)
+            if needed is None:
+                if reset_grads:
+                    node.grad = 0.0  # type: ignore[union-attr]
+                emit(node)  # type: ignore[arg-type]
+            elif node in needed or node._a in needed or node._b in needed:  # type: ignore[union-attr, operator]
+                needed.add(node)  # type: ignore[arg-type]
+                emit(node)  # type: ignore[arg-type]
+        elif node not in visited:
+            mark(node)
+            push(node)
+            push(None)
+            b = node._b
+            if b is not None and b._fn is not None and b not in visited:
+                push(b)
+            a = node._a
+            if a._fn is not None and a not in visited:  # type: ignore[union-attr]
+                push(a)  # pushed last, so visited first: parents come out in argument order
+    return order
+
+
+def topological_order(root: Value, *, leaves: bool = True) -> list[Value]:
+    """Every node reachable from root, parents before children (root last). Iterative.
+
+    Read-only: no ``.grad`` changes. With ``leaves=False`` only op nodes are listed (plus root).
+    """
+    _expect_root(root, "topological_order")
+    # The same depth-first post-order as ``_order``, over every node and without pruning.
+    order: list[Value | None] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = [root]
+    push, pop, emit, mark = stack.append, stack.pop, order.append, visited.add
+    while stack:
+        node = pop()
+        if node is None:
+            emit(pop())
         elif node not in visited:
             mark(node)
             push(node)
@@ -356,13 +520,21 @@ def _sort(root: Value, *, leaves: bool, reset_grads: bool) -> list[Value]:
                 push(b)
             a = node._a
             if a is not None and (leaves or a._fn is not None) and a not in visited:
-                push(a)  # pushed last, so visited first: parents come out in argument order
+                push(a)
     return order  # type: ignore[return-value]
+
+
+def _expect_root(root: Any, where: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(
+            f"{where}: expected a Value (a scalar loss), got {type(root).__name__}; "
+            "for several outputs, combine them first, e.g. sum(outputs)"
+        )
 
 
 def backward(root: Value, *, create_graph: bool = False) -> None:
     """Function form of ``root.backward()``, with a clear error for a non-Value root."""
-    _expect_root(root)
+    _expect_root(root, "backward")
     root.backward(create_graph=create_graph)
 
 
@@ -375,7 +547,7 @@ _isfinite = math.isfinite
 def _node(data: float, fn: Op | None, a: Value | None = None, b: Value | None = None) -> Value:
     """Make a Value without re-validating data computed by a rule (hot path)."""
     v = _new(Value)
-    v.data = data
+    v._data = data
     v.grad = 0.0
     v.label = ""
     v._fn = fn
@@ -384,11 +556,23 @@ def _node(data: float, fn: Op | None, a: Value | None = None, b: Value | None = 
     return v
 
 
+def _const(data: float) -> Value:
+    """Make a Constant (a leaf that needs no gradient) without re-validating data."""
+    v = _new(Constant)
+    v._data = data
+    v.grad = 0.0
+    v.label = ""
+    v._fn = None
+    v._a = None
+    v._b = None
+    return v
+
+
 def _lift(x: Any, fn: Op) -> Value:
-    """A Value operand as-is; a plain number becomes a constant leaf."""
+    """A Value operand as-is; a plain number becomes a Constant."""
     if isinstance(x, Value):
         return x
-    return _node(_as_float(x, fn.name), None)
+    return _const(_as_float(x, fn.name))
 
 
 def _checked(out: float, fn: Op, *args: float) -> float:
@@ -401,27 +585,38 @@ def _checked(out: float, fn: Op, *args: float) -> float:
 
 
 def _apply2(fn: Op, a: Any, b: Any) -> Value:
-    """Run a binary primitive forward and, unless in no_grad, record it in the graph."""
-    if type(a) is not Value:  # exact-type tests first: the common case costs no call
+    """Run a binary primitive forward; record it unless in no_grad or both inputs are constant."""
+    # Exact-type tests first: the common case (two Values that need gradients) costs no call,
+    # and ``type(x) is Value`` is False exactly for Constants and plain numbers.
+    if type(a) is Value:
+        if type(b) is not Value:
+            b = _lift(b, fn)
+        record = _all_record or _grad_mode.enabled
+    else:
         a = _lift(a, fn)
-    if type(b) is not Value:
-        b = _lift(b, fn)
-    out = fn.forward(a.data, b.data)
+        if type(b) is Value:
+            record = _all_record or _grad_mode.enabled
+        else:
+            b = _lift(b, fn)
+            record = False
+    out = fn.forward(a._data, b._data)
     if not _isfinite(out):
-        out = _checked(out, fn, a.data, b.data)
-    return _node(out, fn, a, b) if _grad_enabled else _node(out, None)
+        out = _checked(out, fn, a._data, b._data)
+    return _node(out, fn, a, b) if record else _const(out)
 
 
 def _apply1(fn: Op, a: Value) -> Value:
-    """Run a unary primitive forward and, unless in no_grad, record it in the graph."""
-    out = fn.forward(a.data)
+    """Run a unary primitive forward; record it unless in no_grad or its input is constant."""
+    out = fn.forward(a._data)
     if not _isfinite(out):
-        out = _checked(out, fn, a.data)
-    return _node(out, fn, a) if _grad_enabled else _node(out, None)
+        out = _checked(out, fn, a._data)
+    if type(a) is Value and (_all_record or _grad_mode.enabled):
+        return _node(out, fn, a)
+    return _const(out)
 
 
-def _data(x: Any) -> float:
-    return x.data if isinstance(x, Value) else _as_float(x, "compare")
+def _number(x: Any) -> float:
+    return x._data if isinstance(x, Value) else _as_float(x, "compare")
 
 
 Comparison = Callable[[Any, Any], Any]
@@ -430,7 +625,7 @@ _compare_hook: Callable[[Comparison, Value, Any, bool], None] | None = None
 
 
 def _compare(cmp: Comparison, a: Value, b: Any) -> bool:
-    result: bool = cmp(a.data, _data(b))
+    result: bool = cmp(a._data, _number(b))
     if _compare_hook is not None:
         _compare_hook(cmp, a, b, result)
     return result
@@ -441,31 +636,74 @@ def _compare(cmp: Comparison, a: Value, b: Any) -> bool:
 
 @contextmanager
 def no_grad() -> Iterator[None]:
-    """Within this block operations build no graph (inference, optimizer updates)."""
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = False
+    """Within this block operations build no graph (inference, optimizer updates); per thread."""
+    previous = _set_grad_mode(False)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _set_grad_mode(previous)
 
 
 @contextmanager
 def enable_grad() -> Iterator[None]:
-    """Within this block operations build a graph again, even inside ``no_grad()``."""
-    global _grad_enabled
-    previous = _grad_enabled
-    _grad_enabled = True
+    """Within this block operations build a graph again, even inside ``no_grad()``; per thread."""
+    previous = _set_grad_mode(True)
     try:
         yield
     finally:
-        _grad_enabled = previous
+        _set_grad_mode(previous)
 
 
 def is_grad_enabled() -> bool:
-    """True unless inside ``no_grad()``."""
-    return _grad_enabled
+    """True unless this thread is inside ``no_grad()``."""
+    return _grad_mode.enabled
+
+
+def _set_grad_mode(enabled: bool) -> bool:
+    """Set this thread's grad mode and return the previous one."""
+    global _threads_without_grad, _all_record
+    mode = _grad_mode
+    previous = mode.enabled
+    if enabled != previous:
+        # Ordered so that a thread whose flag is off is always counted (the hot path's rule).
+        if enabled:
+            mode.enabled = True
+        with _mode_lock:
+            _threads_without_grad += -1 if enabled else 1
+            _all_record = _threads_without_grad == 0
+        if not enabled:
+            mode.enabled = False
+    return previous
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # gc_paused() blocks open right now, in all threads together
+_gc_resume = False  # whether the collector was enabled when the first of them opened
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector within this block; re-entrant and thread-safe.
+
+    Backpropagation and training steps allocate only short-lived acyclic objects that
+    reference counting frees, while the collector would rescan the whole live graph for
+    nothing. The first pause to open (in any thread) remembers whether gc was enabled and the
+    last to close restores exactly that: gc is never left disabled when it was enabled, and
+    never enabled when it was disabled.
+    """
+    global _gc_pauses, _gc_resume
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_resume:
+                gc.enable()
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -8,9 +8,12 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import microgradx
 from microgradx import Value, no_grad, numerical_gradient, topological_order, zero_grad
+from microgradx.engine import Constant, gradients
 
 # -- the lecture notes' chain-rule example -------------------------------------------------
 
@@ -241,13 +244,17 @@ def test_enable_grad_records_inside_no_grad() -> None:
     assert x.grad == 4.0
 
 
-def test_detach_returns_a_leaf_copy_cut_from_the_graph() -> None:
+def test_detach_returns_a_constant_copy_cut_from_the_graph() -> None:
     x = Value(2.0, label="x")
     y = x * x
+    y.label = "y"
     d = y.detach()
     assert d is not y and d.data == y.data and d.is_leaf() and d.parents == ()
-    (d * 3).backward()
-    assert d.grad == 3.0
+    assert isinstance(d, Constant) and not d.requires_grad and d.label == y.label
+    w = Value(1.5)
+    (d * w).backward()
+    assert w.grad == 4.0
+    assert d.grad == 0.0  # a detached Value needs no gradient (PyTorch: requires_grad=False)
     assert x.grad == 0.0  # nothing flowed through the cut
 
 
@@ -501,3 +508,130 @@ def test_backward_on_something_not_a_value_is_a_clear_type_error(root: object) -
 def test_leaky_relu_slope_must_be_a_number() -> None:
     with pytest.raises(TypeError, match="leaky_relu slope"):
         Value(1.0).leaky_relu("0.1")  # type: ignore[arg-type]
+
+
+# -- the gradient core: gradients(output, inputs) --------------------------------------------
+
+
+def test_gradients_returns_the_partial_derivatives_of_the_requested_inputs() -> None:
+    x, y = Value(1.5), Value(-2.0)
+    t = 2 * x + y
+    assert gradients(t**2, [x, y]) == [8 * 1.5 + 4 * -2.0, 4 * 1.5 + 2 * -2.0]
+    assert gradients(t**2, [y]) == [4 * 1.5 + 2 * -2.0]
+
+
+def test_gradients_touches_no_grad_at_all() -> None:
+    x, w = Value(3.0), Value(4.0)
+    x.grad, w.grad = 7.0, -1.0  # stale values must neither be read nor changed
+    out = (x * w).tanh() + x
+    assert gradients(out, [x]) == pytest.approx([4.0 * (1 - math.tanh(12.0) ** 2) + 1.0])
+    assert (x.grad, w.grad, out.grad) == (7.0, -1.0, 0.0)
+
+
+def test_gradients_of_an_unused_input_is_zero() -> None:
+    x, unused = Value(2.0), Value(5.0)
+    assert gradients(x * x, [unused, x]) == [0.0, 4.0]
+
+
+def test_gradients_with_respect_to_an_intermediate_node() -> None:
+    x = Value(2.0)
+    h = x * x
+    out = h.sin() + x
+    # d out / d h with x held as it is, and the total d out / d x through both paths
+    assert gradients(out, [h, x]) == pytest.approx([math.cos(4.0), math.cos(4.0) * 4.0 + 1.0])
+
+
+def test_gradients_with_create_graph_can_be_differentiated_again() -> None:
+    x = Value(0.7)
+    (dx,) = gradients(x.sin() * x, [x], create_graph=True)
+    (ddx,) = gradients(dx, [x])
+    assert dx.data == pytest.approx(math.cos(0.7) * 0.7 + math.sin(0.7), rel=1e-15)
+    assert ddx == pytest.approx(-math.sin(0.7) * 0.7 + 2 * math.cos(0.7), rel=1e-14)
+    assert x.grad == 0.0
+
+
+def test_gradients_rejects_non_values_naming_them() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match=r"gradients: input 1 must be a Value, got float"):
+        gradients(x * x, [x, 2.0])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"gradients: expected a Value"):
+        gradients(2.0, [x])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"gradients: inputs must be a list of Values"):
+        gradients(x * x, x)  # type: ignore[arg-type]
+
+
+# -- gradients only where needed: constants need none ------------------------------------------
+
+
+def test_numbers_lifted_into_ops_and_no_grad_results_are_constants() -> None:
+    x = Value(2.0)
+    y = x * 3.0
+    assert isinstance(y.parents[1], Constant) and not y.parents[1].requires_grad
+    assert x.requires_grad and y.requires_grad
+    with no_grad():
+        z = x * x
+    assert isinstance(z, Constant)
+    c = Constant(1.0) * Constant(2.0) + 1.0  # constants alone record no graph
+    assert isinstance(c, Constant) and c.is_leaf() and c.data == 3.0
+
+
+def test_constant_base_zero_to_a_variable_power_backpropagates() -> None:
+    # d/dy 0^y = 0 for y > 0; the constant base's derivative (infinite here) is not needed.
+    y = Value(0.5)
+    (0.0**y).backward()
+    assert y.grad == 0.0
+    y2 = Value(0.5)
+    (0.0**y2).backward(create_graph=True)
+    assert y2.grad.data == 0.0
+
+
+def test_constant_at_a_singular_point_does_not_break_the_gradient() -> None:
+    x = Value(2.0)
+    c = Value(0.0).detach()
+    (x + c.sqrt() * x + Constant(0.0) ** x).backward()
+    assert x.grad == 1.0
+
+
+def test_an_op_node_does_not_give_its_constant_input_a_gradient() -> None:
+    x, k = Value(3.0), Constant(5.0)
+    (x * k).backward()
+    assert (x.grad, k.grad) == (5.0, 0.0)
+
+
+# Constant terms at points where their own derivative is infinite or undefined; each adds
+# ``slope · x`` to the function. The gradient with respect to x must stay finite and exact.
+SINGULAR_TERMS: list[tuple[str, Callable[[Value], Value], float]] = [
+    ("0 ** x", lambda x: 0.0**x, 0.0),
+    ("x + sqrt(const 0)", lambda x: x + Constant(0.0).sqrt(), 1.0),
+    ("x * sqrt(detached 0)", lambda x: x * Value(0.0).detach().sqrt(), 0.0),
+    ("x * (const 0) ** 0.5", lambda x: x * Constant(0.0) ** 0.5, 0.0),
+    ("(const 0) ** x * x", lambda x: Constant(0.0) ** x * x, 0.0),
+    ("abs(const 0) * x", lambda x: abs(Constant(0.0)) * x, 0.0),
+    ("x / (1 + sqrt(no_grad 0))", lambda x: x / (1.0 + _no_grad_sqrt(0.0)), 1.0),
+]
+
+
+def _no_grad_sqrt(a: float) -> Value:
+    with no_grad():
+        return Value(a).sqrt()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    term=st.sampled_from(SINGULAR_TERMS),
+    x0=st.floats(0.05, 3.0),
+    how=st.sampled_from(["backward", "create_graph", "grad"]),
+)
+def test_constants_at_singular_points_never_break_a_gradient(
+    term: tuple[str, Callable[[Value], Value], float], x0: float, how: str
+) -> None:
+    _, build, slope = term
+    f = lambda x: build(x) + x.sin()  # noqa: E731
+    expected = slope + math.cos(x0)
+    if how == "grad":
+        got = microgradx.grad(f)(x0)
+    else:
+        x = Value(x0)
+        f(x).backward(create_graph=how == "create_graph")
+        got = x.grad.data if how == "create_graph" else x.grad
+    assert got == pytest.approx(expected, rel=1e-14, abs=1e-15)

@@ -18,6 +18,7 @@ from microgradx import (
     numerical_gradient,
     value_and_grad,
 )
+from microgradx.numeric import gradcheck
 
 
 def f3(x: Value, y: Value, z: Value) -> Value:
@@ -151,6 +152,26 @@ def test_transforms_leave_closed_over_values_untouched() -> None:
     assert grad(f)(2.0) == 12.0
     assert hessian(f)(2.0) == [[6.0]]
     assert w.grad == 7.0
+
+
+def test_transforms_change_no_grad_of_nodes_they_did_not_create() -> None:
+    w = Value(3.0)
+    h = w * 2.0  # an intermediate of the caller's own graph, with its gradient from backward
+    (h * h).backward()
+    assert (w.grad, h.grad) == (24.0, 12.0)
+    assert grad(lambda x: x * h)(2.0) == 6.0
+    assert jacobian(lambda x: [x * h, x + h])(2.0) == [[6.0], [1.0]]
+    assert gradcheck(lambda x: (x * h).tanh(), [0.1])
+    assert (w.grad, h.grad) == (24.0, 12.0)
+
+
+def test_grad_needs_no_derivative_of_a_constant_base() -> None:
+    assert grad(lambda y: 0.0**y)(0.5) == 0.0  # PyTorch: 0.0
+
+
+def test_grad_ignores_closed_over_values_nothing_requested_depends_on() -> None:
+    c = Value(0.0)  # sqrt has an infinite slope at 0, but nobody asked for dc
+    assert grad(lambda x: x + c.sqrt())(2.0) == 1.0
 
 
 def test_transforms_work_inside_no_grad() -> None:
