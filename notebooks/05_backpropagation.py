@@ -321,7 +321,8 @@ draw_dot(o_node)
 # The frames below replay the backward pass one operation at a time, in the order
 # `backward()` visits them (reverse topological order: a node is processed only after
 # every node that uses it). Leaves do nothing at their turn (their gradient is final), so
-# they get no frame.
+# they get no frame (`leaves=False`), and every frame uses the same layout, so each node
+# stays in its place while the numbers change.
 
 # %%
 steps = list(backward_steps(o_node))
@@ -337,12 +338,12 @@ assert [s.node for s in steps] == list(reversed(topological_order(o_node)))
 # upstream = contribution".
 
 # %%
-operations = [k for k, step in enumerate(steps) if step.node.parents]
+operations = [step for step in steps if step.node.parents]
 with tempfile.TemporaryDirectory() as frames_dir:
-    frames = render_backward_steps(o_node, frames_dir, "svg")
-    assert len(frames) == len(steps) and len(operations) == 5
-    for k in operations:
-        display(SVG(filename=str(frames[k])))
+    frames = render_backward_steps(o_node, frames_dir, "svg", leaves=False)
+    assert len(frames) == len(operations) == 5  # one frame per operation, none for leaves
+    for frame in frames:
+        display(SVG(filename=str(frame)))
 
 # %% [markdown]
 # ## Summing over paths, accumulating across calls: two different things

@@ -246,6 +246,31 @@ def test_one_frame_per_node_with_the_current_node_highlighted(tmp_path: Path):
     assert "backward step 4 of 6" in frame
 
 
+@needs_dot
+def test_frames_keep_every_node_in_place_from_step_to_step(tmp_path: Path):
+    o, *_ = neuron()
+    frames = [p.read_text() for p in render_backward_steps(o, tmp_path)]
+    # each node's drawing: its <title> and the outline that follows it
+    outline = re.compile(
+        r"<title>(n\d+|o\d+)</title>\s*<(?:path|polygon|ellipse)[^>]*?(?:d|points|cx)=\"([^\"]+)\""
+    )
+    shapes = [dict(outline.findall(frame)) for frame in frames]
+    assert len(shapes[0]) == 9  # 6 values and 3 operations
+    assert all(shape == shapes[0] for shape in shapes[1:])
+
+
+@needs_dot
+def test_frames_can_leave_out_the_leaves(tmp_path: Path):
+    o, *_ = neuron()
+    paths = render_backward_steps(o, tmp_path, leaves=False)
+    steps = list(backward_steps(o))
+    kept = [s.index for s in steps if s.node.parents]
+    assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in kept]
+    assert len(kept) < len(steps)
+    with pytest.raises(TypeError, match="leaves"):
+        render_backward_steps(o, tmp_path, leaves="no")
+
+
 def test_frames_refuse_graphs_too_large_to_step_through(tmp_path: Path):
     with pytest.raises(ValueError, match="max_steps"):
         render_backward_steps(chain(100), tmp_path, max_steps=50)

@@ -30,7 +30,7 @@ class GraphvizNotFoundError(RuntimeError):
     """Graphviz's ``dot`` program is needed to render a graph but is not on PATH."""
 
 
-def _pipe(dot: graphviz.Digraph, fmt: str) -> bytes:
+def _pipe(dot: graphviz.Digraph | graphviz.Source, fmt: str, **options: Any) -> bytes:
     """Run Graphviz on the DOT source; a clear error when the ``dot`` program is missing."""
     missing = GraphvizNotFoundError(
         f"cannot render {fmt}: Graphviz's `dot` program is not on PATH; {INSTALL_HINT}. "
@@ -39,7 +39,7 @@ def _pipe(dot: graphviz.Digraph, fmt: str) -> bytes:
     if shutil.which("dot") is None:
         raise missing
     try:
-        data: bytes = dot.pipe(format=fmt)
+        data: bytes = dot.pipe(format=fmt, **options)
     except graphviz.ExecutableNotFound:
         raise missing from None
     return data

@@ -1,19 +1,26 @@
 """Backpropagation one node at a time: the steps as data, and one highlighted picture per step.
 
 Replays what ``backward()`` does without touching any ``.grad``, using the same rule table.
+The pictures share one layout, so a node stays where it is from frame to frame.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import graphviz
+
+from .._files import atomic_write_bytes
 from ..engine import Value
 from .dot import _check_rankdir, _draw
 from .plan import _graph_order, _local_grads, _plan, _vjp
-from .render import render_graph
+from .render import _pipe, render_graph
 from .style import _fmt
 
 
@@ -63,12 +70,18 @@ def render_backward_steps(
     rankdir: str = "LR",
     params: Iterable[Value] | None = None,
     max_steps: int = 200,
+    leaves: bool = True,
 ) -> list[Path]:
     """Write one picture per backward step into ``out_dir`` (step_000.svg, …); returns paths.
 
     Each frame highlights the current node, labels its input edges with
     ``∂ × upstream = contribution``, and shows every grad accumulated so far ("—" if none).
+    Pictures (svg, png, pdf) share one layout, so nodes keep their places across frames;
+    ``format="dot"`` writes each frame's layout-free DOT text. ``leaves=False`` leaves out
+    the frames of leaves, whose turn passes nothing on.
     """
+    if not isinstance(leaves, bool):
+        raise TypeError(f"render_backward_steps: leaves must be True or False, got {leaves!r}")
     plan = _plan(root, max_steps)
     total = len(plan.order)
     if plan.left_out or plan.collapsed:
@@ -78,9 +91,11 @@ def render_backward_steps(
         )
     rankdir = _check_rankdir(rankdir)
     param_set = set(params) if params is not None else None
-    paths = []
+    frames = []
     for step, grads in _walk(root):
         node = step.node
+        if not leaves and node._fn is None:
+            continue
         name = node.label or f"(data {_fmt(node.data)})"
         if node._fn is None:
             what = f"leaf {name}: its grad {_fmt(step.upstream)} is final, nothing to pass on"
@@ -111,5 +126,68 @@ def render_backward_steps(
             highlight=step.node,
             highlight_edges=edges,
         )
-        paths.append(render_graph(dot, Path(out_dir) / f"step_{step.index:03d}.{format}", format))
+        frames.append((step.index, dot))
+    paths = []
+    layout = _shared_layout(frames[-1][1]) if frames and format != "dot" else None
+    for index, dot in frames:
+        path = Path(out_dir) / f"step_{index:03d}.{format}"
+        if layout is None:
+            paths.append(render_graph(dot, path, format))
+        else:
+            paths.append(_render_pinned(dot, layout, path, format))
     return paths
+
+
+# -- one layout for every frame ---------------------------------------------------------
+
+_EDGE_LABEL = re.compile(r'label="∂=[^"]*"')
+_NODE_LINE = re.compile(r"^\t(\w+) \[")
+_EDGE_LINE = re.compile(r"^\t(\w+) -> (\w+)( \[)?")
+
+
+def _shared_layout(last: graphviz.Digraph) -> dict[str, Any]:
+    """Positions for every node and edge, laid out once by dot with room for the widest label.
+
+    The last frame has every grad filled in; its edge labels are widened to the longest
+    form ("∂=… × … = …") so that whichever edge a frame highlights, its label fits.
+    """
+    widest = "∂=−0.0000 × −0.0000 = −0.0000"
+    source = _EDGE_LABEL.sub(f'label="{widest}"', last.source)
+    laid = json.loads(_pipe(graphviz.Source(source), "json"))
+    name = {obj["_gvid"]: obj["name"] for obj in laid["objects"]}
+    nodes = {
+        obj[
+            "name"
+        ]: f'pos="{obj["pos"]}" width={obj["width"]} height={obj["height"]} fixedsize=true'
+        for obj in laid["objects"]
+    }
+    edges = {}
+    for edge in laid.get("edges", []):
+        attrs = f'pos="{edge["pos"]}"' + (f' lp="{edge["lp"]}"' if "lp" in edge else "")
+        edges[name[edge["tail"]], name[edge["head"]]] = attrs
+    return {"bb": laid["bb"], "nodes": nodes, "edges": edges}
+
+
+def _pin(source: str, layout: dict[str, Any]) -> str:
+    """The frame's DOT text with every position taken from the shared layout."""
+    lines = []
+    for line in source.splitlines():
+        node, edge = _NODE_LINE.match(line), _EDGE_LINE.match(line)
+        if edge:
+            attrs = layout["edges"][edge.group(1), edge.group(2)]
+            head = f"\t{edge.group(1)} -> {edge.group(2)}"
+            rest = line[edge.end() :]
+            line = f"{head} [{attrs} {rest}" if edge.group(3) else f"{head} [{attrs}]{rest}"
+        elif node and node.group(1) in layout["nodes"] and line.endswith("]"):
+            line = f"{line[:-1]} {layout['nodes'][node.group(1)]}]"  # last: overrides sizes
+        lines.append(line)
+    text = "\n".join(lines)
+    return text.replace("{", f'{{\n\tgraph [bb="{layout["bb"]}"]', 1)
+
+
+def _render_pinned(dot: graphviz.Digraph, layout: dict[str, Any], path: Path, fmt: str) -> Path:
+    """Render with neato -n2: Graphviz draws the given positions instead of laying out anew."""
+    pinned = graphviz.Source(_pin(dot.source, layout), engine="neato")
+    data = _pipe(pinned, fmt, neato_no_op=2)
+    atomic_write_bytes(path, data)
+    return path
