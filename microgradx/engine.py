@@ -64,7 +64,7 @@ def _as_float(x: Any, where: str) -> float:
                 f"{where}: expected a number, got a Value ({x!r}); use the Value itself, or .data"
             )
         if not is_real(x):
-            wanted = "a real number" if where == "Value" else "a Value or a real number"
+            wanted = "a real number" if where.startswith("Value") else "a Value or a real number"
             raise TypeError(f"{where}: expected {wanted}, got {type(x).__name__} {x!r}")
         try:
             x = float(x)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
 from collections.abc import Callable
 
 import numpy as np
@@ -12,8 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microgradx
-from microgradx import Value, no_grad, numerical_gradient, topological_order, zero_grad
+from microgradx import Value, engine, no_grad, numerical_gradient, topological_order, zero_grad
 from microgradx.engine import Constant, gradients
+from microgradx.ops import Op
 
 # -- the lecture notes' chain-rule example -------------------------------------------------
 
@@ -635,3 +637,224 @@ def test_constants_at_singular_points_never_break_a_gradient(
         f(x).backward(create_graph=how == "create_graph")
         got = x.grad.data if how == "create_graph" else x.grad
     assert got == pytest.approx(expected, rel=1e-14, abs=1e-15)
+
+
+# -- threads: grad mode per thread, the gc pause shared safely -------------------------------
+
+
+def test_no_grad_in_one_thread_does_not_stop_recording_in_another() -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def evaluate() -> None:
+        with no_grad():
+            entered.set()
+            release.wait(5)
+
+    worker = threading.Thread(target=evaluate)
+    worker.start()
+    try:
+        assert entered.wait(5)
+        x = Value(2.0)
+        (x * x).backward()  # recorded here while the other thread is inside no_grad()
+        assert microgradx.is_grad_enabled()
+        assert x.grad == 4.0
+    finally:
+        release.set()
+        worker.join()
+
+
+def test_no_grad_blocks_overlapping_in_two_threads_restore_grad_mode_in_both() -> None:
+    # A enters, B enters, A leaves, B leaves: with one process-wide flag B restored "off".
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    after: dict[str, bool] = {}
+
+    def a() -> None:
+        with no_grad():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+        after["a"] = microgradx.is_grad_enabled()
+
+    def b() -> None:
+        a_in.wait(5)
+        with no_grad():
+            b_in.set()
+            a_out.wait(5)
+        after["b"] = microgradx.is_grad_enabled()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert after == {"a": True, "b": True}
+    assert microgradx.is_grad_enabled()
+    x = Value(3.0)
+    (x * x).backward()
+    assert x.grad == 6.0
+
+
+class _FakeGC:
+    """Stands in for the gc module inside the engine: a flag, and hooks to force interleavings."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.ever_enabled = False
+        self.on_isenabled: Callable[[bool], None] = lambda state: None
+        self.on_disable: Callable[[], None] = lambda: None
+
+    def isenabled(self) -> bool:
+        state = self.enabled
+        self.on_isenabled(state)
+        return state
+
+    def disable(self) -> None:
+        self.enabled = False
+        self.on_disable()
+
+    def enable(self) -> None:
+        self.enabled = True
+        self.ever_enabled = True
+
+
+def _in_thread(name: str) -> bool:
+    return threading.current_thread().name == name
+
+
+def test_backward_in_two_threads_never_leaves_gc_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = _FakeGC(enabled=True)
+    monkeypatch.setattr(engine, "gc", fake)
+    a_paused, b_started, a_done = threading.Event(), threading.Event(), threading.Event()
+
+    def on_disable() -> None:  # A holds its pause open until B has started
+        if _in_thread("A"):
+            a_paused.set()
+            b_started.wait(5)
+
+    def on_isenabled(state: bool) -> None:
+        # B looks while A's pause is open and acts only after A has finished: the
+        # check-then-act race that left gc disabled for good.
+        if _in_thread("B") and not state:
+            a_done.wait(5)
+
+    fake.on_disable = on_disable
+    fake.on_isenabled = on_isenabled
+
+    def a() -> None:
+        x = Value(1.0)
+        (x * x).backward()
+        a_done.set()
+
+    def b() -> None:
+        a_paused.wait(5)
+        b_started.set()
+        x = Value(2.0)
+        (x * x).backward()
+
+    threads = [threading.Thread(target=a, name="A"), threading.Thread(target=b, name="B")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert fake.enabled
+
+
+def test_backward_in_two_threads_never_enables_gc_the_user_disabled(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake = _FakeGC(enabled=False)
+    monkeypatch.setattr(engine, "gc", fake)
+    barrier = threading.Barrier(2)
+
+    def train() -> None:
+        barrier.wait(5)
+        for _ in range(50):
+            x = Value(1.5)
+            ((x * x).tanh() + x).backward()
+
+    threads = [threading.Thread(target=train) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not fake.enabled and not fake.ever_enabled
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_nests_and_restores_the_callers_setting(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    fake = _FakeGC(enabled=enabled)
+    monkeypatch.setattr(engine, "gc", fake)
+    with microgradx.gc_paused():
+        assert not fake.enabled
+        with microgradx.gc_paused():
+            assert not fake.enabled
+        assert not fake.enabled  # the outer pause is still open
+    assert fake.enabled is enabled
+
+
+# -- invariants: a Value holds a finite float; conversions -----------------------------------
+
+
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+def test_assigning_a_non_finite_number_to_data_is_a_value_error(bad: float) -> None:
+    p = Value(1.0)
+    with pytest.raises(ValueError, match=r"Value\.data: .* is not finite"):
+        p.data = bad
+    with pytest.raises(ValueError, match=r"Value\.data"):
+        p.data -= bad  # a micrograd-style update with an exploded gradient
+    assert p.data == 1.0
+
+
+def test_assigning_a_non_number_to_data_is_a_type_error() -> None:
+    p = Value(1.0)
+    with pytest.raises(TypeError, match=r"Value\.data: expected a real number, got str"):
+        p.data = "2.0"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"Value\.data: expected a number, got a Value"):
+        p.data = Value(2.0)  # type: ignore[assignment]
+
+
+def test_assigning_data_stores_a_float_that_the_next_op_uses() -> None:
+    p = Value(1.0)
+    p.data = 3  # an int, stored as a float
+    p.data -= np.float64(0.5)
+    assert type(p.data) is float and p.data == 2.5
+    assert (p * 2).data == 5.0
+
+
+def test_a_label_that_is_not_a_string_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match=r"Value: label must be a str, got int 3"):
+        Value(2.0, label=3)  # type: ignore[arg-type]
+
+
+def test_float_and_format_read_the_data() -> None:
+    v = Value(2.0 / 3.0, label="v")
+    assert float(v) == 2.0 / 3.0 and math.isclose(math.sqrt(Value(4.0)), 2.0)
+    assert format(v, ".3f") == "0.667" and f"{v:>8.2e}" == "6.67e-01"
+    assert format(v) == repr(v) == f"{v}"
+
+
+class _DomainError(ValueError):
+    """A user's exception whose constructor takes more than a message."""
+
+    def __init__(self, x: float, why: str) -> None:
+        super().__init__(f"{why} at {x}")
+        self.x = x
+
+
+def _raising_op() -> Op:
+    def rule(g: float, out: float, a: float) -> float:
+        raise _DomainError(a, "no slope")
+
+    return Op("kink", 1, abs, (rule,), "kink")
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_backward_keeps_the_exception_a_rule_raised_and_says_where(create_graph: bool) -> None:
+    x = Value(0.25)
+    y = engine._apply1(_raising_op(), x) * 2.0
+    with pytest.raises(_DomainError) as info:
+        y.backward(create_graph=create_graph)
+    assert float(info.value.x) == 0.25  # the very exception, not a copy rebuilt from its message
+    assert any("backward through 'kink'" in note for note in info.value.__notes__)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -13,7 +14,9 @@ from microgradx import (
     functional,
     grad,
     hessian,
+    hvp,
     jacobian,
+    jvp,
     no_grad,
     numerical_gradient,
     value_and_grad,
@@ -241,3 +244,100 @@ def test_jacobian_and_hessian_need_an_argument() -> None:
         jacobian(lambda: Value(1.0))()
     with pytest.raises(ValueError, match=r"hessian: .*at least one argument"):
         hessian(lambda: Value(1.0))()
+
+
+# -- forward mode (jvp) and Hessian-vector products (hvp) ------------------------------------
+
+
+def f_vec(x: Value, y: Value, z: Value) -> list[Value]:
+    """Three inputs, two outputs: a non-square Jacobian."""
+    return [x * y.sin() + z**2, (x * z).tanh() - y.exp()]
+
+
+def f_vec_jacobian(x: float, y: float, z: float) -> list[list[float]]:
+    s = 1 - math.tanh(x * z) ** 2
+    return [[math.sin(y), x * math.cos(y), 2 * z], [z * s, -math.exp(y), x * s]]
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_jvp_of_a_scalar_function_is_the_gradient_along_the_tangent(
+    point: tuple[float, float, float],
+) -> None:
+    tangent = (0.3, -1.1, 2.0)
+    value, derivative = jvp(f3, point, tangent)
+    expected = sum(g * t for g, t in zip(f3_gradient(*point), tangent, strict=True))
+    assert value == f3(*map(Value, point)).data
+    assert derivative == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_jvp_of_a_vector_function_is_the_jacobian_times_the_tangent(
+    point: tuple[float, float, float],
+) -> None:
+    tangent = (-0.4, 0.9, 1.5)
+    values, derivatives = jvp(f_vec, point, tangent)
+    expected = [
+        sum(j * t for j, t in zip(row, tangent, strict=True)) for row in f_vec_jacobian(*point)
+    ]
+    assert values == [v.data for v in f_vec(*map(Value, point))]
+    assert derivatives == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_hvp_is_the_hessian_times_the_vector(point: tuple[float, float, float]) -> None:
+    vector = (1.25, -0.5, 0.75)
+    expected = [sum(h * v for h, v in zip(row, vector, strict=True)) for row in f3_hessian(*point)]
+    assert hvp(f3, point, vector) == pytest.approx(expected, rel=1e-13)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_jvp_and_hvp_match_torch(seed: int) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(seed)
+    point = tuple(float(v) for v in rng.uniform(-1.5, 1.5, 3))
+    tangent = tuple(float(v) for v in rng.normal(size=3))
+
+    def t_f3(x: Any, y: Any, z: Any) -> Any:
+        return x * x * y + y * z**3 + torch.sin(x * z)
+
+    def t_vec(x: Any, y: Any, z: Any) -> Any:
+        return (x * torch.sin(y) + z**2, torch.tanh(x * z) - torch.exp(y))
+
+    tp = tuple(torch.tensor(v, dtype=torch.float64) for v in point)
+    tt = tuple(torch.tensor(v, dtype=torch.float64) for v in tangent)
+    value, derivative = torch.func.jvp(t_f3, tp, tt)
+    assert jvp(f3, point, tangent) == pytest.approx((float(value), float(derivative)), rel=1e-12)
+    values, derivatives = torch.func.jvp(t_vec, tp, tt)
+    ours_values, ours_derivatives = jvp(f_vec, point, tangent)
+    assert ours_values == pytest.approx([float(v) for v in values], rel=1e-14)
+    assert ours_derivatives == pytest.approx([float(d) for d in derivatives], rel=1e-12)
+    _, products = torch.autograd.functional.hvp(t_f3, tp, tt)
+    assert hvp(f3, point, tangent) == pytest.approx([float(p) for p in products], rel=1e-12)
+
+
+def test_jvp_and_hvp_nest_inside_grad() -> None:
+    # hvp of y³·x in y at y = x is 6·y·x = 6x², whose derivative is 12x
+    assert grad(lambda x: hvp(lambda y: y**3 * x, (x,), (1.0,))[0])(2.0) == 24.0
+    # d/dt (x·t²) along 1 at t = x is 2x², whose derivative is 4x
+    assert grad(lambda x: jvp(lambda t: x * t * t, (x,), (1.0,))[1])(1.5) == 6.0
+
+
+def test_jvp_and_hvp_touch_no_grad() -> None:
+    w = Value(2.0)
+    w.grad = 5.0
+    assert jvp(lambda x: w * x * x, (3.0,), (1.0,)) == (18.0, 12.0)
+    assert hvp(lambda x: w * x * x, (3.0,), (1.0,)) == [4.0]
+    assert w.grad == 5.0
+
+
+def test_jvp_and_hvp_reject_mismatched_or_bad_arguments() -> None:
+    with pytest.raises(ValueError, match=r"jvp: tangents must have one entry per primal"):
+        jvp(f3, (1.0, 2.0, 3.0), (1.0,))
+    with pytest.raises(ValueError, match=r"hvp: vector must have one entry per primal"):
+        hvp(f3, (1.0, 2.0, 3.0), (1.0, 0.0))
+    with pytest.raises(TypeError, match=r"jvp: primals must be a non-empty tuple"):
+        jvp(f3, 1.0, (1.0,))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"hvp: vector\[1\] must be a real number, got str"):
+        hvp(f3, (1.0, 2.0), (1.0, "x"))
+    with pytest.raises(TypeError, match=r"jvp: the function must return a Value"):
+        jvp(lambda x: 2.0, (1.0,), (1.0,))
