@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import random
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -147,6 +148,13 @@ def _as_inputs(x: Any, nin: int, who: str) -> Sequence[Any]:
 class Module:
     """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> Module:
+        # Registered here rather than in __init__, so subclasses written micrograd's way
+        # (an __init__ that never calls super().__init__()) are known too.
+        module = super().__new__(cls)
+        _LIVE_MODULES.add(module)
+        return module
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its label, in a fixed order."""
         return []
@@ -187,6 +195,15 @@ class Module:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
+
+
+_LIVE_MODULES: weakref.WeakSet[Module] = weakref.WeakSet()
+"""Every Module still alive: drawings colour their parameters as parameters."""
+
+
+def _live_parameters() -> set[Value]:
+    """The parameters of every Module still alive (what a drawing colours as parameters)."""
+    return {p for module in list(_LIVE_MODULES) for p in module.parameters()}
 
 
 class Neuron(Module):

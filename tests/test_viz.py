@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from microgradx import Value
+from microgradx.nn import Neuron
 from microgradx.viz import (
     GraphvizNotFoundError,
     backward_steps,
@@ -135,6 +136,61 @@ def test_roles_are_coloured_and_explained_in_a_legend():
     assert "root (output / loss)" in src
     plain = draw_dot(o, colors=False).source
     assert "fillcolor" not in plain and "legend" not in plain.lower()
+
+
+def test_leaves_are_coloured_by_role_parameters_of_a_module_inputs_and_constants():
+    model = Neuron(2, rng=0)
+    x1 = Value(2.0, label="x1")
+    out = model([x1, Value(-1.0)]) * 2.0
+    out.backward()
+    dot = draw_dot(out)
+    styles = _ROLE_STYLES
+
+    def fill_of(label: str) -> str:
+        line = next(ln for ln in dot.body if f"{{ {label} |" in ln)
+        return re.search(r"fillcolor=\"(#\w+)\"", line).group(1)  # type: ignore[union-attr]
+
+    assert fill_of("w0") == fill_of("w1") == fill_of("b") == styles["parameter"].fill
+    assert fill_of("x1") == styles["input"].fill  # labelled, but no Module's parameter
+    constants = [ln for ln in dot.body if "{ data −1.000 |" in ln or "{ data 2.000 |" in ln]
+    assert constants and all(styles["constant"].fill in ln for ln in constants)
+    for role in ("parameter", "input", "constant"):
+        assert styles[role].legend in dot.source
+
+
+def test_params_may_be_a_module_or_values_and_anything_else_is_refused():
+    o, x, w, b = neuron()  # no Module: the lecture's w and b are inputs unless named
+    o.backward()
+    assert draw_dot(o).source.count(_ROLE_STYLES["parameter"].fill) == 0
+    assert draw_dot(o, params=[w, b]).source.count(_ROLE_STYLES["parameter"].fill) == 3
+    model = Neuron(1, rng=0)
+    y = model([x])
+    assert draw_dot(y, params=model).source.count(_ROLE_STYLES["parameter"].fill) == 3
+    with pytest.raises(TypeError, match="draw_dot: params must be a Module or an iterable"):
+        draw_dot(o, params=w)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"draw_dot: params must hold Values, got float 1\.0"):
+        draw_dot(o, params=[1.0])  # type: ignore[list-item]
+
+
+def test_draw_dot_returns_an_svg_digraph_so_render_writes_svg_as_micrograd(tmp_path: Path):
+    o, *_ = neuron()
+    dot = draw_dot(o)
+    assert dot.format == "svg"
+    if shutil.which("dot") is not None:
+        written = Path(dot.render(tmp_path / "gout"))
+        assert written.name == "gout.svg"
+        assert written.read_text().lstrip().startswith("<?xml")
+
+
+@needs_dot
+def test_legend_keeps_the_space_after_the_derivative_sign_and_puts_one_definition_per_line():
+    o, *_ = neuron()
+    o.backward()
+    svg = draw_dot(o).pipe(format="svg").decode()
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "\u00a0on an edge: the local derivative ∂out/∂in" in texts  # not "∂on an edge"
+    assert any(t.startswith("grad of a node: ∂root/∂node") for t in texts)
+    assert not any("·" in t for t in texts)
 
 
 def test_record_labels_escape_special_characters():

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import graphviz
 
 from ..engine import Value
+from ..nn import Module, _live_parameters
 from .plan import _local_grads, _Plan, _plan
 from .style import (
     _DERIV_COLOR,
@@ -25,13 +27,30 @@ from .style import (
 )
 
 
-def _role(v: Value, root: Value, params: set[Value] | None) -> str:
+def _role(v: Value, root: Value, params: set[Value]) -> str:
     if v is root:
         return "root"
     if v._fn is not None:
         return "intermediate"
-    is_param = v in params if params is not None else bool(v.label)
-    return "parameter" if is_param else "input"
+    if v in params:
+        return "parameter"
+    return "input" if v.label else "constant"
+
+
+def _parameter_set(params: Any, where: str) -> set[Value]:
+    """The Values drawn as parameters: ``params`` (Values or a Module), else every live Module's."""
+    if params is None:
+        return _live_parameters()
+    if isinstance(params, Module):
+        return set(params.parameters())
+    if isinstance(params, Value) or not isinstance(params, Iterable):
+        kind = type(params).__name__
+        raise TypeError(f"{where}: params must be a Module or an iterable of Values, got {kind}")
+    values = list(params)
+    for p in values:
+        if not isinstance(p, Value):
+            raise TypeError(f"{where}: params must hold Values, got {type(p).__name__} {p!r}")
+    return set(values)
 
 
 def _fields(*fields: str, rankdir: str) -> str:
@@ -58,13 +77,15 @@ def _caption_html(
         '<TR><TD ALIGN="LEFT"><TABLE BORDER="0" CELLSPACING="3" CELLPADDING="1"><TR>'
         f"{swatches}</TR></TABLE></TD></TR>"
     )
-    explain = "grad = ∂root/∂node = Σ over outgoing edges of ∂ × the consumer's grad"
+    # Two sentences on two lines (a "·" between them read as a product). Text after a font
+    # change starts with a no-break space: SVG drops an ordinary leading space ("∂on an edge").
+    explain = []
     if show_local_grad:
-        explain = (
-            f'<FONT COLOR="{_DERIV_COLOR}">∂</FONT> on an edge = local derivative ∂out/∂in · '
-            + explain
+        explain.append(
+            f'<FONT COLOR="{_DERIV_COLOR}">∂</FONT>&#160;on an edge: the local derivative ∂out/∂in'
         )
-    rows.append(f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{explain}</FONT></TD></TR>')
+    explain.append("grad of a node: ∂root/∂node, the sum over its outgoing edges of ∂ × grad")
+    rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{e}</FONT></TD></TR>' for e in explain]
     return '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
 
@@ -79,7 +100,7 @@ def _draw(
     show_local_grad: bool,
     colors: bool,
     legend: bool,
-    params: set[Value] | None,
+    params: set[Value],
     grad_of: GradOf,
     notes: Sequence[str],
     title: str | None = None,
@@ -90,6 +111,7 @@ def _draw(
     root = plan.root
     dot = graphviz.Digraph(
         name="microgradx",
+        format="svg",  # as micrograd's draw_dot: .render("gout") writes gout.svg
         graph_attr={
             "rankdir": rankdir,
             "fontname": _FONT,
@@ -127,7 +149,7 @@ def _draw(
             n_params = sum(1 for i in members if plan.order[i]._fn is None)
             fields = [
                 _record_text(f"{unit.prefix} ⋯"),
-                f"{len(members):,} values · {n_params} leaves",
+                f"{len(members):,} values, {n_params} leaves",
             ]
             outputs = list(unit.outputs)
             if len(outputs) == 1:
@@ -244,16 +266,17 @@ def draw_dot(
     max_nodes: int = 300,
     colors: bool = True,
     *,
-    params: Iterable[Value] | None = None,
+    params: Module | Iterable[Value] | None = None,
     legend: bool = True,
     title: str | None = None,
 ) -> graphviz.Digraph:
     """Draw the computation graph of ``root`` as a ``graphviz.Digraph``.
 
     Values are records ``label | data | grad``; ops are small nodes; each input edge is
-    labelled with the local derivative ∂out/∂in. ``params`` marks which leaves are
-    parameters (default: every labelled leaf). ``.source`` gives the DOT text without
-    Graphviz installed; ``render`` writes SVG/PNG files.
+    labelled with the local derivative ∂out/∂in. Leaves are coloured by role: parameters
+    (``params``, a Module or Values; by default the parameters of every live Module), inputs
+    (other labelled leaves) and constants (unlabelled). ``.source`` gives the DOT text
+    without Graphviz installed; ``.render("gout")`` writes gout.svg, as micrograd's.
 
     >>> x = Value(2.0, label="x")
     >>> y = x * x
@@ -274,7 +297,7 @@ def draw_dot(
         show_local_grad=show_local_grad,
         colors=colors,
         legend=legend,
-        params=set(params) if params is not None else None,
+        params=_parameter_set(params, "draw_dot"),
         grad_of=(lambda v: _grad_float(v.grad)) if computed else (lambda v: None),
         notes=notes,
         title=title,

@@ -18,7 +18,8 @@ import graphviz
 
 from .._files import atomic_write_bytes
 from ..engine import Value
-from .dot import _check_rankdir, _draw
+from ..nn import Module
+from .dot import _check_rankdir, _draw, _parameter_set
 from .plan import _graph_order, _local_grads, _plan, _vjp
 from .render import _pipe, render_graph
 from .style import _fmt
@@ -68,7 +69,7 @@ def render_backward_steps(
     format: str = "svg",
     *,
     rankdir: str = "LR",
-    params: Iterable[Value] | None = None,
+    params: Module | Iterable[Value] | None = None,
     max_steps: int = 200,
     leaves: bool = True,
 ) -> list[Path]:
@@ -90,7 +91,7 @@ def render_backward_steps(
             f"{max_steps} nodes (raise max_steps to draw more)"
         )
     rankdir = _check_rankdir(rankdir)
-    param_set = set(params) if params is not None else None
+    param_set = _parameter_set(params, "render_backward_steps")
     frames = []
     for step, grads in _walk(root):
         node = step.node

@@ -18,10 +18,13 @@ class _Style:
     legend: str
 
 
+# Leaves by role: parameters are what a Module trains (or what ``params=`` names), inputs the
+# other labelled leaves (x1, the CLI's variables), constants the unlabelled ones (2 in 2 * x).
 _ROLE_STYLES: dict[str, _Style] = {
-    "parameter": _Style("#dcfce7", "#15803d", "parameter (labelled leaf)"),
-    "input": _Style("#dbeafe", "#1d4ed8", "input / constant (unlabelled leaf)"),
-    "intermediate": _Style("#f8fafc", "#64748b", "intermediate value"),
+    "parameter": _Style("#dcfce7", "#15803d", "parameter (of a Module, or params=)"),
+    "input": _Style("#dbeafe", "#1d4ed8", "input (labelled leaf)"),
+    "constant": _Style("#f1f5f9", "#94a3b8", "constant (unlabelled leaf)"),
+    "intermediate": _Style("#ffffff", "#64748b", "intermediate value"),
     "root": _Style("#fef3c7", "#b45309", "root (output / loss)"),
     "group": _Style("#ede9fe", "#6d28d9", "collapsed group (label prefix)"),
 }
