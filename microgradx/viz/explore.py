@@ -31,7 +31,7 @@ from .._files import atomic_write_bytes
 from ..engine import Value, topological_order
 from ..nn import MLP
 from ..ops import Op
-from .dot import _caption_html, _fields, _role
+from .dot import _caption_html, _fields, _parameter_set, _role
 from .render import _pipe
 from .style import _DERIV_COLOR, _FONT, _OP_FILL, _ROLE_STYLES, _record_text
 
@@ -172,8 +172,9 @@ def _layout_svg(order: list[Value], title: str | None) -> str:
         edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#64748b"},
     )
     roles: dict[str, None] = {}
+    params = _parameter_set(None, "explore")  # a live Module's parameters; inputs are the rest
     for i, v in enumerate(order):
-        role = _role(v, root, None)
+        role = _role(v, root, params)
         roles[role] = None
         style = _ROLE_STYLES[role]
         fields = [_record_text(v.label)] if v.label else []
