@@ -169,6 +169,23 @@ def test_elementwise_grad_matches_eager_input_gradients_on_random_graphs(
     assert all(p.grad == 0.0 for p in params)  # input gradients leave .grad alone
 
 
+def test_elementwise_grad_is_zero_for_an_unused_argument_and_per_sample_for_a_used_one() -> None:
+    dx = mx.elementwise_grad(lambda x, y: x * x, 0)
+    dy = mx.elementwise_grad(lambda x, y: x * x, 1)
+    xs = np.array([-1.0, 0.5, 3.0])
+    assert dx(xs, 0.0).tolist() == [-2.0, 1.0, 6.0]
+    assert dy(xs, 0.0).tolist() == [0.0, 0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("argnum", "error", "match"),
+    [(2, ValueError, "argnum 2 but the function was given 2"), (-1, ValueError, ">= 0")],
+)
+def test_elementwise_grad_rejects_a_bad_argnum(argnum: int, error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        mx.elementwise_grad(lambda x, y: x * y, argnum)([1.0], [2.0])
+
+
 # Terms a sum can be built from: (how, uses a parameter). Sums of these are what the replay
 # turns into matrix products; the cases cover both operand orders, subtraction, shared terms
 # (a bias, a constant), a bare per-sample term and the same term twice.
