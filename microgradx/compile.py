@@ -600,7 +600,7 @@ class _Plan:
         for k, (fn, i, j) in enumerate(tape):
             if fn is None:
                 batched[k] = from_input[k] = is_input[k]
-                from_param[k] = k in leaves
+                from_param[k] = k in leaves and leaves[k].requires_grad  # not a Constant
                 continue
             for p in (i, j):
                 if p >= 0:

@@ -325,6 +325,31 @@ def test_pow_special_cases_match_eager_per_sample_including_nan() -> None:
     assert_close(got[0], want[0])
 
 
+# -- a local derivative only where a gradient is needed (issue 10) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("fn", "x"),
+    [
+        (lambda x: 10.0 ** x, 307.5),  # d/d(base) = x·10^(x−1) overflows
+        (lambda x: 0.0 ** (x * x + 1.0), 0.5),  # d/d(base) at base 0 divides by zero
+        (lambda x: x + mx.Constant(0.0).sqrt() * x, 2.0),  # slope of sqrt at a constant 0
+        (lambda x: mx.Value(0.0).detach().sqrt() + x, 2.0),
+        (lambda x: x ** mx.Constant(2.0), -3.0),  # d/d(exponent) = 9·ln(−3) is NaN
+    ],
+    ids=["10**x", "0**f(x)", "sqrt(constant 0)", "sqrt(detached 0)", "constant exponent"],
+)
+def test_replay_computes_no_derivative_for_a_constant(fn: Callable[..., Value], x: float) -> None:
+    replay = mx.trace(fn, x)
+    outs = replay.backward([x, x], reduction="sum")  # issue 10: 10.0 ** x raised here
+    want = Value(x)
+    out = fn(want)
+    out.backward()  # the eager engine: the same output and d/dx, and finite
+    assert_close(outs, np.array([out.data, out.data]))
+    assert math.isfinite(want.grad)
+    assert_close(mx.elementwise_grad(fn)([x, x]), np.array([want.grad, want.grad]))
+
+
 # -- Python control flow is fixed at trace time, and guarded ---------------------------------
 
 
