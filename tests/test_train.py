@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -17,7 +19,7 @@ from microgradx.data import (
     signed_labels,
     train_val_test_split,
 )
-from microgradx.engine import is_grad_enabled
+from microgradx.engine import Value, is_grad_enabled
 from microgradx.nn import MLP
 from microgradx.optim import SGD
 from microgradx.train import History, evaluate, fit, predict, predict_scores
@@ -387,3 +389,31 @@ def test_a_failing_first_step_is_not_called_divergence(moons):
     with pytest.raises(FloatingPointError, match="fit: the first step failed at epoch 1"):
         _quiet_fit(model, *moons, loss=_blows_up_on_call(1), epochs=3)
     assert _parameters(model) == before
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_fit_pauses_the_cyclic_gc_during_each_step_and_restores_the_callers_setting(
+    enabled: bool,
+) -> None:
+    seen: list[bool] = []
+
+    def loss(preds: list[Any], targets: list[Any]) -> Value:
+        seen.append(gc.isenabled())
+        return losses.mse(preds, targets)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        fit(
+            MLP(2, [3, 1], seed=0),
+            [[0.0, 1.0], [1.0, 0.0]],
+            [0.5, -0.5],
+            loss=loss,
+            epochs=2,
+            batch_size=1,
+            progress=False,
+        )
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert seen == [False] * 4  # 2 epochs × 2 batches, every one with gc paused
