@@ -331,7 +331,7 @@ def test_pow_special_cases_match_eager_per_sample_including_nan() -> None:
 @pytest.mark.parametrize(
     ("fn", "x"),
     [
-        (lambda x: 10.0 ** x, 307.5),  # d/d(base) = x·10^(x−1) overflows
+        (lambda x: 10.0**x, 307.5),  # d/d(base) = x·10^(x−1) overflows
         (lambda x: 0.0 ** (x * x + 1.0), 0.5),  # d/d(base) at base 0 divides by zero
         (lambda x: x + mx.Constant(0.0).sqrt() * x, 2.0),  # slope of sqrt at a constant 0
         (lambda x: mx.Value(0.0).detach().sqrt() + x, 2.0),
