@@ -30,7 +30,7 @@ import tempfile
 import numpy as np
 from IPython.display import SVG, display
 
-from microgradx import MLP, Value, grad, losses, topological_order, zero_grad
+from microgradx import MLP, Value, explore, grad, losses, topological_order, zero_grad
 from microgradx.data import make_regression
 from microgradx.numeric import GradcheckError, gradcheck, gradgradcheck
 from microgradx.viz import backward_steps, draw_dot, render_backward_steps
@@ -344,6 +344,19 @@ with tempfile.TemporaryDirectory() as frames_dir:
     assert len(frames) == len(operations) == 5  # one frame per operation, none for leaves
     for frame in frames:
         display(SVG(filename=str(frame)))
+
+# %% [markdown]
+# ### In the explorer
+#
+# `microgradx.explore(o_node)` shows the same graph as one self-contained page (it needs
+# no network): step forward and backward through the backward pass, move the inputs and
+# watch every gradient change. Its numbers come from a JavaScript twin of the rule table,
+# tested against Python's.
+
+# %%
+page = explore(o_node, title="o = tanh(x1·w1 + x2·w2 + b)")
+assert page.html.startswith("<!DOCTYPE html>") and "x1w1 + x2w2" in page.html
+page
 
 # %% [markdown]
 # ## Summing over paths, accumulating across calls: two different things

@@ -33,7 +33,7 @@ import math
 import numpy as np
 
 from microgradx import Value
-from microgradx.functional import grad, hessian, jacobian, value_and_grad
+from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
 from microgradx.viz import plot_paths
 
 
@@ -77,9 +77,10 @@ assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
 # derivatives, where forward mode (and finite differences, notebook 2) need $n$ passes.
 #
 # Forward mode fits in a few lines: a *dual number* carries a value and its derivative
-# along $v$, and every operation applies the chain rule at once. (microgradx's own `jvp`,
-# which derives $Jv$ from the same rule table, was not on the main branch when this was
-# written; the dual numbers below stand in for it.)
+# along $v$, and every operation applies the chain rule at once. microgradx answers the
+# same question with `jvp(f, primals, tangents)` → $(f(x), Jv)$; it derives $Jv$ from the
+# one rule table by the double-VJP trick (two reverse passes), so it gives forward mode's
+# answer, and the dual numbers show forward mode's own cost: one pass per input.
 
 
 # %%
@@ -126,9 +127,11 @@ for j in range(n):  # one forward pass per input direction e_j: a column
     forward_passes += 1
 
 J_reverse, J_forward = np.array(reverse_rows), np.array(forward_columns).T
+jvp_columns = [jvp(wide, point, [1.0 if k == j else 0.0 for k in range(n)])[1] for j in range(n)]
 print(f"reverse mode: {reverse_passes} passes, forward mode: {forward_passes} passes")
 assert (reverse_passes, forward_passes) == (m, n)
 assert np.allclose(J_reverse, J_forward, rtol=0, atol=1e-12)
+assert np.allclose(np.array(jvp_columns).T, J_forward, rtol=0, atol=1e-12)  # jvp: J·e_j
 assert np.allclose(J_reverse, jacobian(wide)(*point), rtol=0, atol=1e-12)
 
 # %% [markdown]
