@@ -2,7 +2,10 @@
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
+# Two stamps: `make demo` needs the package and its runtime dependencies only; `make test`
+# and `make lint` add the dev extra (pytest, hypothesis, ruff, mypy, nbmake, ipykernel).
 STAMP   := $(VENV)/.installed
+DEV     := $(VENV)/.installed-dev
 # CI logs (CI=true) get the demo without progress bars; interactive runs keep them.
 DEMO_ARGS ?= $(if $(CI),--quiet,)
 
@@ -11,8 +14,12 @@ DEMO_ARGS ?= $(if $(CI),--quiet,)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(STAMP)
+
+$(DEV): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(DEV)
 
 # System Graphviz (the `dot` binary) renders graphs; install it when missing and we may.
 graphviz:
@@ -28,10 +35,10 @@ graphviz:
 demo: $(STAMP) graphviz
 	$(BIN)/microgradx demo $(DEMO_ARGS)
 
-test: $(STAMP) graphviz
+test: $(DEV) graphviz
 	$(BIN)/python -m pytest -n 2 -q
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check microgradx tests benchmarks docs notebooks
 	$(BIN)/ruff format --check microgradx tests benchmarks docs notebooks
 	$(BIN)/mypy
