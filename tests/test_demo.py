@@ -336,3 +336,28 @@ def test_an_ascii_terminal_gets_ascii_instead_of_a_crash(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.isascii()
     assert "2 epochs x 3 iterations" in result.stdout and "-> 180 train" in result.stdout
+
+
+def test_a_read_only_output_directory_is_refused_before_training(tmp_path):
+    folder = tempfile.mkdtemp(prefix="mgx-demo-ro-")  # reachable by an unprivileged user
+    try:
+        os.chmod(folder, 0o555)
+        argv = ["demo", "--out", folder, "--quiet", *FAST]
+        if os.geteuid() == 0:  # root writes anywhere: try it as an unprivileged user
+            pid = os.fork()
+            if pid == 0:  # the child: never return into pytest
+                code = 99
+                try:
+                    os.setgid(65534)
+                    os.setuid(65534)
+                    code = main(argv)
+                finally:
+                    os._exit(code)
+            code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        else:
+            code = main(argv)
+        assert code == 2
+        assert os.listdir(folder) == []
+    finally:
+        os.chmod(folder, 0o755)
+        shutil.rmtree(folder)
