@@ -138,6 +138,8 @@ def _tape(order: list[Value]) -> list[dict[str, Any]]:
     tape = []
     for i, v in enumerate(order):
         entry: dict[str, Any] = {"id": i, "label": v.label, "op": v.op, "data": v.data}
+        if not v.requires_grad:  # a Constant: backward gives it no gradient
+            entry["constant"] = True
         if v._fn is not None:
             entry["inputs"] = [index[p] for p in v.parents]
             param = op_param(v._fn)

@@ -173,13 +173,14 @@ export function ruleFor(name, param) {
 
 /** A scalar that records how it was computed (engine.Value's twin). */
 export class Value {
-  constructor(data, label = "", fn = null, a = null, b = null) {
+  constructor(data, label = "", fn = null, a = null, b = null, constant = false) {
     this.data = data;
     this.grad = 0.0;
     this.label = label;
     this.fn = fn;
     this.a = a;
     this.b = b;
+    this.constant = constant; // engine.Constant: needs no gradient, gets none
   }
 
   get parents() {
@@ -189,17 +190,23 @@ export class Value {
 }
 
 function lift(x) {
-  return x instanceof Value ? x : new Value(x);
+  return x instanceof Value ? x : new Value(x, "", null, null, null, true);
 }
 
-/** Apply a primitive, as engine._apply1/_apply2 (plain numbers become constant leaves). */
+/**
+ * Apply a primitive, as engine._apply1/_apply2: plain numbers become constant leaves, and
+ * an op on constants alone records nothing (its result is a constant leaf).
+ */
 export function apply(fn, a, b) {
   const va = lift(a);
   if (fn.arity === 1) {
-    return new Value(checkResult(fn, fn.forward(va.data), va.data), "", fn, va);
+    const out = checkResult(fn, fn.forward(va.data), va.data);
+    return va.constant ? new Value(out, "", null, null, null, true) : new Value(out, "", fn, va);
   }
   const vb = lift(b);
-  return new Value(checkResult(fn, fn.forward(va.data, vb.data), va.data, vb.data), "", fn, va, vb);
+  const out = checkResult(fn, fn.forward(va.data, vb.data), va.data, vb.data);
+  if (va.constant && vb.constant) return new Value(out, "", null, null, null, true);
+  return new Value(out, "", fn, va, vb);
 }
 
 function checkResult(fn, out, ...args) {
@@ -247,12 +254,13 @@ export function backward(root) {
     if (fn === null) continue;
     const { a, b } = node;
     try {
+      // Constants get no gradient (their derivative may be infinite: the base of 0 ** y).
       if (b === null) {
-        a.grad += fn.vjp(node.grad, node.data, a.data);
+        if (!a.constant) a.grad += fn.vjp(node.grad, node.data, a.data);
       } else {
         const [da, db] = fn.vjp(node.grad, node.data, a.data, b.data);
-        a.grad += da;
-        b.grad += db;
+        if (!a.constant) a.grad += da;
+        if (!b.constant) b.grad += db;
       }
     } catch (e) {
       throw new RangeError(`backward through '${fn.name}' at data=${fmtFloat(node.data)}: ${e.message}`);

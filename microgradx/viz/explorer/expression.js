@@ -17,7 +17,8 @@ export function buildGraph(tape) {
   for (const entry of tape) {
     const parents = (entry.inputs ?? []).map((j) => values[j]);
     const fn = entry.op ? ruleFor(entry.op, entry.param ?? null) : null;
-    values.push(new Value(entry.data, entry.label, fn, parents[0] ?? null, parents[1] ?? null));
+    const [a, b] = [parents[0] ?? null, parents[1] ?? null];
+    values.push(new Value(entry.data, entry.label, fn, a, b, entry.constant === true));
   }
   return values;
 }
