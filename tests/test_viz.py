@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from microgradx import Value
-from microgradx.nn import Neuron
+from microgradx.nn import MLP, Neuron
 from microgradx.viz import (
     GraphvizNotFoundError,
     backward_steps,
@@ -529,3 +529,61 @@ def test_paths_reject_bad_input(paths, limits: dict, message: str):
     kwargs = {"xlim": (-1.0, 1.0), "ylim": (-1.0, 1.0), **limits}
     with pytest.raises(ValueError, match=f"plot_paths: {re.escape(message)}"):
         plot_paths(bowl, paths, **kwargs)
+
+
+# -- whole models ------------------------------------------------------------------------
+
+
+def _demo_model_output() -> Value:
+    """micrograd's demo model MLP(2, [16, 16, 1]) on one labelled sample, backpropagated."""
+    model = MLP(2, [16, 16, 1], seed=0)
+    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    assert isinstance(out, Value)
+    out.backward()
+    return out
+
+
+def _group_positions(svg: str) -> dict[str, tuple[float, float]]:
+    """Centre of each drawn neuron box, by the text 'L1.N3 ⋯' in the rendered SVG."""
+    found = re.findall(r'<text[^>]*x="([-\d.]+)" y="([-\d.]+)"[^>]*>(L\d+\.N\d+) ⋯</text>', svg)
+    return {name: (float(x), float(y)) for x, y, name in found}
+
+
+@needs_dot
+def test_whole_model_draws_layers_left_to_right_neurons_in_order_at_a_readable_size():
+    svg = draw_dot(_demo_model_output()).pipe(format="svg").decode()
+    width, height = (
+        float(v) * 4 / 3 for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups()
+    )  # type: ignore[union-attr]
+    assert width <= 4000 and height <= 2000  # px at 96 dpi; it was 2036 × 8532 before layers
+    pos = _group_positions(svg)
+    layers = {
+        k: [pos[f"L{k}.N{j}"] for j in range(1, n + 1)] for k, n in ((1, 16), (2, 16), (3, 1))
+    }
+    assert len(pos) == 33
+    for k in (1, 2):
+        ys = [y for _, y in layers[k]]
+        assert ys == sorted(ys)  # N1 at the top, N16 at the bottom (SVG y grows downwards)
+        xs = [x for x, _ in layers[k]]
+        assert max(xs) - min(xs) < 30  # one column per layer (boxes differ a little in width)
+    columns = [[x for x, _ in layers[k]] for k in (1, 2, 3)]
+    assert max(columns[0]) < min(columns[1]) and max(columns[1]) < min(columns[2])
+
+
+def test_all_to_all_edges_between_layers_are_bundled():
+    source = draw_dot(_demo_model_output()).source
+    assert "all 16 → all 16" in source and "256 connections" in source
+    assert "all 2 → all 16" in source  # the two inputs feed every first-layer neuron
+    edges = re.findall(r"^\s*(\w+) -> (\w+)", source, flags=re.MULTILINE)
+    assert len(edges) < 150  # 16·16 + 2·16 + 16 edges without bundling
+
+
+def test_expand_draws_one_neuron_value_by_value_and_names_unknown_groups():
+    out = _demo_model_output()
+    source = draw_dot(out, expand="L1.N3").source
+    assert "L1.N3.w0" in source and "L1.N3 (expanded)" in source
+    assert "L1.N4 ⋯" in source and "L1.N4.w0" not in source
+    with pytest.raises(ValueError, match=r"draw_dot: expand='L9.N1' names no collapsed group"):
+        draw_dot(out, expand=["L9.N1"])
+    with pytest.raises(TypeError, match="draw_dot: expand must be a group name"):
+        draw_dot(out, expand=[3])  # type: ignore[list-item]

@@ -7,7 +7,10 @@ the local derivative ∂out/∂in; read-only and deterministic (byte-identical D
 from __future__ import annotations
 
 import html
+import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import graphviz
@@ -53,10 +56,79 @@ def _parameter_set(params: Any, where: str) -> set[Value]:
     return set(values)
 
 
+_NEURON = re.compile(r"^(?P<layer>.+)\.N(?P<index>\d+)$")
+
+
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key reading digit runs as numbers: L2 before L10, N9 before N10."""
+    return tuple(
+        (int(part), "") if part.isdigit() else (0, part) for part in re.split(r"(\d+)", text)
+    )
+
+
+def _layers(plan: _Plan) -> list[list[int]]:
+    """Drawn group units per layer (``L1.N3``: neuron 3 of layer L1), all in numeric order."""
+    layers: dict[str, list[tuple[int, int]]] = {}
+    for u_idx, unit in enumerate(plan.units):
+        match = _NEURON.match(unit.prefix or "")
+        if match and plan.drawn[u_idx]:
+            layers.setdefault(match["layer"], []).append((int(match["index"]), u_idx))
+    return [[u for _, u in sorted(layers[key])] for key in sorted(layers, key=_natural)]
+
+
+@dataclass
+class _Bus:
+    """Edges from every source unit to every target unit, drawn as n + m lines, not n × m."""
+
+    name: str
+    sources: list[int]
+    targets: list[int]
+
+
+def _buses(plan: _Plan) -> list[_Bus]:
+    """Bundle each complete bipartite set of edges into groups (every L1 neuron → every L2 one).
+
+    Sources feeding exactly the same group boxes are bundled when that saves lines
+    (|S|·|T| edges become |S| + |T|).
+    """
+    targets_of: dict[int, list[int]] = {}
+    for u_idx, unit in enumerate(plan.units):
+        if unit.prefix is None or not plan.drawn[u_idx]:
+            continue
+        for pu in unit.parents:
+            if plan.drawn[pu]:
+                targets_of.setdefault(pu, []).append(u_idx)
+    by_targets: dict[tuple[int, ...], list[int]] = {}
+    for source, targets in targets_of.items():
+        by_targets.setdefault(tuple(targets), []).append(source)
+    return [
+        _Bus(f"bus{k}", sources, list(targets))
+        for k, (targets, sources) in enumerate(
+            (t, s) for t, s in by_targets.items() if len(s) * len(t) > len(s) + len(t)
+        )
+    ]
+
+
 def _fields(*fields: str, rankdir: str) -> str:
     body = " | ".join(fields)
     # Records lay fields out across the rank direction; braces turn them to read left-to-right.
     return f"{{ {body} }}" if rankdir in ("LR", "RL") else body
+
+
+def _table(fields: Sequence[str], rankdir: str, look: Mapping[str, str]) -> str:
+    """A record-like box as an HTML-like table: unlike a record, it may sit in an ordered rank."""
+    cells = [f"<TD>{html.escape(f)}</TD>" for f in fields]
+    if rankdir in ("LR", "RL"):  # fields read left to right, as _fields lays out records
+        body = f"<TR>{'<VR/>'.join(cells)}</TR>"
+    else:
+        body = "<HR/>".join(f"<TR>{c}</TR>" for c in cells)
+    colors = ""
+    if "fillcolor" in look:
+        colors = f' BGCOLOR="{look["fillcolor"]}" COLOR="{look["color"]}"'
+    return (
+        f'<<TABLE STYLE="ROUNDED" BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="6"'
+        f"{colors}>{body}</TABLE>>"
+    )
 
 
 def _caption_html(
@@ -141,33 +213,28 @@ def _draw(
 
     more = "more"
     more_edges: dict[str, None] = {}
+    buses = _buses(plan) if plan.collapsed or plan.expanded else []
+    bundled = {(s, t) for bus in buses for s in bus.sources for t in bus.targets}
     for u_idx, unit in enumerate(plan.units):
         if not plan.drawn[u_idx]:
             continue
         if unit.prefix is not None:
             members = unit.members
             n_params = sum(1 for i in members if plan.order[i]._fn is None)
-            fields = [
-                _record_text(f"{unit.prefix} ⋯"),
-                f"{len(members):,} values, {n_params} leaves",
-            ]
+            fields = [f"{unit.prefix} ⋯", f"{len(members):,} values, {n_params} leaves"]
             outputs = list(unit.outputs)
             if len(outputs) == 1:
                 out = plan.order[outputs[0]]
                 fields.append(f"out {_fmt(out.data)}")
                 if show_grad:
                     fields.append(grad_field(out))
-            dot.node(
-                unit.name,
-                _fields(*fields, rankdir=rankdir),
-                shape="record",
-                **box_style("group"),
-            )
+            look = box_style("group")
+            dot.node(unit.name, _table(fields, rankdir, look), shape="plain")
             for pu in unit.parents:
-                if plan.drawn[pu]:
-                    dot.edge(plan.units[pu].name, unit.name, style="dashed")
-                else:
+                if not plan.drawn[pu]:
                     more_edges[unit.name] = None
+                elif (pu, u_idx) not in bundled:
+                    dot.edge(plan.units[pu].name, unit.name, style="dashed")
             continue
 
         i = unit.members[0]
@@ -214,6 +281,8 @@ def _draw(
                     edge["fontcolor"] = _DERIV_COLOR
             dot.edge(plan.units[pu].name, op, **edge)
 
+    if plan.collapsed or plan.expanded:
+        _draw_layers(dot, plan, buses)
     if more_edges:
         dot.node(
             more,
@@ -235,14 +304,54 @@ def _draw(
     return dot
 
 
+def _draw_layers(dot: graphviz.Digraph, plan: _Plan, buses: list[_Bus]) -> None:
+    """A whole model left to right: one rank per layer, neurons in order, bundled edges."""
+    for k, units in enumerate(_layers(plan)):
+        with dot.subgraph(name=f"layer{k}") as rank:
+            rank.attr(rank="same")
+            for u in units:
+                rank.node(plan.units[u].name)
+            # Edges inside a rank fix the order of its nodes: N1 above N2 above N3 …
+            for a, b in itertools.pairwise(units):
+                rank.edge(plan.units[a].name, plan.units[b].name, style="invis")
+    for k, (prefix, units) in enumerate(plan.expanded.items()):
+        with dot.subgraph(name=f"cluster_expanded{k}") as box:
+            box.attr(label=f"{prefix} (expanded)", style="dashed,rounded", color="#6d28d9")
+            for u in units:
+                box.node(plan.units[u].name)
+                i = plan.units[u].members[0]
+                if plan.order[i]._fn is not None:
+                    box.node(f"o{i}")
+    for bus in buses:
+        n_s, n_t = len(bus.sources), len(bus.targets)
+        look = {
+            "style": "rounded,dashed"
+        }  # a junction, not a Value: no fill, dashed like its edges
+        dot.node(
+            bus.name,
+            f"all {n_s} → all {n_t}\n({n_s * n_t:,} connections)",
+            shape="box",
+            fontsize="9",
+            color="#94a3b8",
+            fontcolor="#475569",
+            margin="0.05,0.03",
+            **look,
+        )
+        for s in bus.sources:
+            dot.edge(plan.units[s].name, bus.name, style="dashed", arrowhead="none")
+        for t in bus.targets:
+            dot.edge(bus.name, plan.units[t].name, style="dashed")
+
+
 def _size_notes(plan: _Plan) -> list[str]:
     notes = []
     total = len(plan.order)
     if plan.collapsed:
-        groups = sum(1 for u in plan.units if u.prefix is not None)
+        prefixes = [u.prefix for u in plan.units if u.prefix is not None]
         notes.append(
-            f"{total:,} nodes: {plan.collapsed:,} collapsed into {groups:,} groups "
-            f"by label prefix (max_nodes={plan.max_nodes:,})"
+            f"{total:,} nodes: {plan.collapsed:,} collapsed into {len(prefixes):,} groups "
+            f"by label prefix (max_nodes={plan.max_nodes:,}); "
+            f"expand={min(prefixes, key=_natural)!r} draws one Value by Value"
         )
     if plan.left_out:
         notes.append(
@@ -250,6 +359,13 @@ def _size_notes(plan: _Plan) -> list[str]:
             f"left out (max_nodes={plan.max_nodes:,})"
         )
     return notes
+
+
+def _check_expand(expand: Any) -> list[str]:
+    names = [expand] if isinstance(expand, str) else expand
+    if not isinstance(names, Iterable) or not all(isinstance(e, str) for e in names):
+        raise TypeError(f"draw_dot: expand must be a group name or a list of them, got {expand!r}")
+    return list(names)
 
 
 def _check_rankdir(rankdir: str) -> str:
@@ -269,6 +385,7 @@ def draw_dot(
     params: Module | Iterable[Value] | None = None,
     legend: bool = True,
     title: str | None = None,
+    expand: str | Iterable[str] = (),
 ) -> graphviz.Digraph:
     """Draw the computation graph of ``root`` as a ``graphviz.Digraph``.
 
@@ -278,13 +395,17 @@ def draw_dot(
     (other labelled leaves) and constants (unlabelled). ``.source`` gives the DOT text
     without Graphviz installed; ``.render("gout")`` writes gout.svg, as micrograd's.
 
+    A graph above ``max_nodes`` is collapsed to one box per neuron (labels ``L1.N3.w0``),
+    drawn layer by layer left to right, neurons in order, the all-to-all edges between two
+    layers bundled; ``expand="L1.N3"`` (or a list) draws those neurons Value by Value.
+
     >>> x = Value(2.0, label="x")
     >>> y = x * x
     >>> y.backward()
     >>> "∂=2.000" in draw_dot(y).source
     True
     """
-    plan = _plan(root, max_nodes)
+    plan = _plan(root, max_nodes, _check_expand(expand))
     computed = root.grad != 0  # backward() seeds the root with 1; zero means not run yet
     notes = []
     if show_grad and not computed:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ..engine import Value, topological_order
@@ -106,16 +107,29 @@ class _Plan:
     left_out: int  # Values not drawn at all
     collapsed: int  # Values folded into group boxes
     max_nodes: int
+    expanded: dict[str, list[int]] = field(default_factory=dict)  # prefix → its Values' units
 
 
-def _plan(root: Value, max_nodes: int) -> _Plan:
-    """Decide what to draw: everything, groups by label prefix, or the top of the graph."""
+def _plan(root: Value, max_nodes: int, expand: Collection[str] = ()) -> _Plan:
+    """Decide what to draw: everything, groups by label prefix, or the top of the graph.
+
+    Groups named in ``expand`` are drawn Value by Value (a neuron's detail, on request).
+    """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     order = _graph_order(root)
     index = {v: i for i, v in enumerate(order)}
     n = len(order)
     groups = _group_of_labels(order, index, root) if n > max_nodes else [None] * n
+    known = list(dict.fromkeys(g for g in groups if g is not None))
+    unknown = [e for e in expand if e not in known]
+    if known and unknown:
+        raise ValueError(
+            f"draw_dot: expand={unknown[0]!r} names no collapsed group; "
+            f"the groups are {known[0]} … {known[-1]}"
+        )
+    expanded_of = [g if g in expand else None for g in groups]
+    groups = [None if g in expand else g for g in groups]
 
     units: list[_Unit] = []
     unit_of = [0] * n
@@ -159,4 +173,10 @@ def _plan(root: Value, max_nodes: int) -> _Plan:
                     if kept == max_nodes:
                         break
         left_out = sum(len(unit.members) for unit, d in zip(units, drawn, strict=True) if not d)
-    return _Plan(root, order, index, unit_of, units, drawn, left_out, collapsed, max_nodes)
+    expanded: dict[str, list[int]] = {}
+    for i, g in enumerate(expanded_of):
+        if g is not None and drawn[unit_of[i]]:
+            expanded.setdefault(g, []).append(unit_of[i])
+    return _Plan(
+        root, order, index, unit_of, units, drawn, left_out, collapsed, max_nodes, expanded
+    )
