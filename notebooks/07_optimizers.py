@@ -105,7 +105,8 @@ for size in (0.001, 6.0, 1000.0):
 # The valley of notebook 8, $f(x, y) = (1 - x)^2 + 5\,(y - x^2)^2$ with its minimum at
 # $(1, 1)$, started at $(-1, 1.5)$. Each optimizer gets 300 steps and the learning rate
 # (from a small grid) that brings it lowest: an optimizer is only as good as its learning
-# rate.
+# rate. Even tuned, plain SGD is still creeping along the flat valley floor after 300 steps,
+# far behind the best.
 
 
 # %%
@@ -140,7 +141,7 @@ for name in NAMES:
     print(f"{name:>8}: α = {best_lr[name]:<5} f after 300 steps {f_end:.2e}")
 final = {name: valley(*path[-1]) for name, path in best_paths.items()}
 assert min(final.values()) < 1e-3  # someone gets there …
-assert final["sgd"] > min(final.values())  # … plain SGD is slowest along the flat floor
+assert final["sgd"] > 1000 * min(final.values())  # … plain SGD, tuned, is far behind
 
 labels = {
     f"{type(OPTIMIZERS[n]([Value(0.0)], lr=1.0)).__name__} (α = {best_lr[n]})": p
