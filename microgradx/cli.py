@@ -82,4 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     _printable_output()
     parser = build_parser()
     args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:  # Ctrl-C is not a crash: one line, the shell's code for SIGINT
+        print(f"\nmicrogradx {args.command}: interrupted; no files were changed", file=sys.stderr)
+        return 130

@@ -244,7 +244,7 @@ def _first_run(earlier_run, out) -> dict[str, bytes]:
 
 
 def test_an_interrupted_run_leaves_the_previous_runs_files_untouched(
-    tmp_path, monkeypatch, earlier_run
+    tmp_path, monkeypatch, capsys, earlier_run
 ):
     out, staging = tmp_path / "out", tmp_path / "tmp"
     before = _first_run(earlier_run, out)
@@ -260,8 +260,8 @@ def test_an_interrupted_run_leaves_the_previous_runs_files_untouched(
         return real_save_figure(fig, path, *args, **kwargs)
 
     monkeypatch.setattr(viz, "save_figure", interrupt_at_the_loss_plot)
-    with pytest.raises(KeyboardInterrupt):
-        main(["demo", "--seed", "2", "--out", str(out), "--quiet", *FAST])
+    assert main(["demo", "--seed", "2", "--out", str(out), "--quiet", *FAST]) == 130
+    assert capsys.readouterr().err.strip() == "microgradx demo: interrupted; no files were changed"
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert list(staging.iterdir()) == []  # the staging directory went with the interruption
 
