@@ -417,9 +417,46 @@ def test_decision_boundary_plot_reports_accuracy(tmp_path: Path):
 
     X = [[1.0, 0.0], [2.0, 1.0], [0.0, 1.0], [1.0, 3.0]]
     y = [1, 1, -1, 0]
-    fig = plot_decision_boundary(model, X, y, resolution=20)
-    assert fig.axes[0].get_title().endswith("accuracy 100.0%")
+    fig = plot_decision_boundary(model, X, y, resolution=20, points="test")
+    assert fig.axes[0].get_title().endswith("accuracy 100.0% on the 4 test points shown")
     assert_png(save_figure(fig, tmp_path / "boundary.png"))
+    default = plot_decision_boundary(model, X, y, resolution=20).axes[0].get_title()
+    assert default.endswith("on the 4 points shown")
+    with pytest.raises(TypeError, match="plot_decision_boundary: points must be a str"):
+        plot_decision_boundary(model, X, y, points=4)  # type: ignore[arg-type]
+
+
+def test_decision_boundary_shading_ends_exactly_on_the_drawn_zero_line():
+    from matplotlib.contour import ContourSet
+
+    def model(x: list[float]) -> Value:  # a circle of radius 1: a curved boundary
+        return Value(x[0] ** 2 + x[1] ** 2 - 1.0)
+
+    X = [[0.0, 0.0], [1.5, 0.0], [0.0, -1.5], [-1.2, 1.2]]
+    fig = plot_decision_boundary(model, X, [0, 1, 1, 1], resolution=25)
+    sets = [c for c in fig.axes[0].collections if isinstance(c, ContourSet)]
+    fills = [c for c in sets if c.filled]
+    lines = [c for c in sets if not c.filled]
+    assert len(fills) == 1 and len(lines) == 1
+    assert list(lines[0].levels) == [0.0]
+    assert 0.0 in list(fills[0].levels)  # the fill changes colour on the line's own level
+    assert len(fills[0].levels) == 3  # …and nowhere else
+
+
+def test_decision_boundary_figure_takes_the_datas_shape_so_no_band_opens_above_the_title(
+    tmp_path: Path,
+):
+    import matplotlib.image
+
+    def model(x: list[float]) -> Value:
+        return Value(x[1] - 0.2 * x[0])
+
+    wide = [[-3.0, -0.5], [3.0, 0.5], [0.0, 1.0], [1.0, -1.0]]  # 7 wide, 3 tall with margins
+    png = save_figure(plot_decision_boundary(model, wide, [0, 1, 1, 0]), tmp_path / "b.png")
+    pixels = matplotlib.image.imread(png)[..., :3]
+    inked = [r for r in range(pixels.shape[0]) if (pixels[r] < 0.9).any()]
+    assert inked[0] <= 25  # the title starts at the top: no ~60 px empty band above it
+    assert pixels.shape[0] - inked[-1] <= 25
 
 
 def test_decision_boundary_supports_several_classes():
@@ -427,7 +464,7 @@ def test_decision_boundary_supports_several_classes():
         return [Value(-abs(x[0])), Value(x[0]), Value(-x[0])]
 
     fig = plot_decision_boundary(model, [[1.0, 0.0], [-1.0, 0.0]], [1, 2], resolution=10)
-    assert fig.axes[0].get_title().endswith("accuracy 100.0%")
+    assert fig.axes[0].get_title().endswith("accuracy 100.0% on the 2 points shown")
 
 
 def test_history_of_a_regression_has_no_accuracy_panel():

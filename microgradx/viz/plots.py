@@ -383,23 +383,29 @@ def plot_decision_boundary(
     *,
     resolution: int = 60,
     margin: float = 0.5,
+    points: str = "",
 ) -> Figure:
     """Shade the plane by the model's prediction and overlay the labelled 2-D points.
 
-    A single output is a binary score (> 0 means class 1; labels may be 0/1 or −1/+1);
-    several outputs are class scores (argmax). The grid is evaluated under ``no_grad``.
+    A single output is a binary score (> 0 means class 1; labels may be 0/1 or −1/+1), its
+    zero line drawn and the shading cut exactly there; several outputs are class scores
+    (argmax). The title gives the accuracy on the points drawn, named by ``points``
+    ("test" → "on the 100 test points shown"). The grid is evaluated under ``no_grad``.
     """
     import numpy as np
 
-    points = np.asarray(X, dtype=float)
+    if not isinstance(points, str):
+        raise TypeError(f"plot_decision_boundary: points must be a str, got {points!r}")
+    data = np.asarray(X, dtype=float)
     labels = np.asarray(y).reshape(-1)
-    if points.ndim != 2 or points.shape[1] != 2 or len(points) != len(labels):
-        raise ValueError(f"X must be (n, 2) with one label per row, got {points.shape}")
-    xs = np.linspace(points[:, 0].min() - margin, points[:, 0].max() + margin, resolution)
-    ys = np.linspace(points[:, 1].min() - margin, points[:, 1].max() + margin, resolution)
+    if data.ndim != 2 or data.shape[1] != 2 or len(data) != len(labels):
+        raise ValueError(f"X must be (n, 2) with one label per row, got {data.shape}")
+    (x0, y0), (x1, y1) = data.min(axis=0) - margin, data.max(axis=0) + margin
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
     with no_grad():
         grid = [[_predict(model, [float(a), float(b)]) for a in xs] for b in ys]
-        predicted = [_predict(model, [float(a), float(b)])[0] for a, b in points]
+        predicted = [_predict(model, [float(a), float(b)])[0] for a, b in data]
     classes = np.array([[c for c, _ in row] for row in grid])
     multi = bool(classes.max() > 1 or labels.max() > 1)
     truth = labels.astype(int) if multi else (labels > 0).astype(int)
@@ -410,16 +416,23 @@ def plot_decision_boundary(
     palette = ["#3b82f6", "#f97316", "#22c55e", "#a855f7", "#ef4444", "#14b8a6"]
     n_classes = int(max(classes.max(), truth.max())) + 1
     cmap = ListedColormap(palette[: max(n_classes, 2)])
-    fig = _new_figure(size=(5.4, 4.6))
+    # Equal axes: the figure takes the data's shape, so no empty band opens above the title.
+    width = 4.6
+    height = min(max(width * (y1 - y0) / (x1 - x0), 2.0), 6.0)
+    fig = _new_figure(size=(width + 0.8, height + 1.1))
     ax = fig.axes[0]
-    levels = np.arange(-0.5, max(n_classes, 2))
-    ax.contourf(xs, ys, classes, levels=levels, cmap=cmap, alpha=0.25)
-    if not multi:
+    if multi:
+        ax.contourf(xs, ys, classes, levels=np.arange(-0.5, n_classes), cmap=cmap, alpha=0.25)
+    else:
+        # Shade by the score itself, split at 0: the fill ends exactly on the drawn line
+        # (shading the 0/1 classes would interpolate its own, blockier, boundary).
         scores = np.array([[s for _, s in row] for row in grid])
+        bound = float(np.abs(scores).max()) + 1.0
+        ax.contourf(xs, ys, scores, levels=[-bound, 0.0, bound], colors=palette[:2], alpha=0.25)
         ax.contour(xs, ys, scores, levels=[0.0], colors="#1e293b", linewidths=1.5)
     ax.scatter(
-        points[:, 0],
-        points[:, 1],
+        data[:, 0],
+        data[:, 1],
         c=truth,
         cmap=cmap,
         vmin=-0.5,
@@ -428,8 +441,13 @@ def plot_decision_boundary(
         linewidths=0.6,
         s=28,
     )
-    ax.set_title(f"decision boundary · accuracy {accuracy:.1%}")
+    which = f"{points} " if points else ""
+    ax.set_title(
+        f"decision boundary\naccuracy {accuracy:.1%} on the {len(data):,} {which}points shown"
+    )
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
     return fig
