@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from microgradx import MLP, Value, ops, topological_order
+from microgradx import MLP, Value, data, fit, losses, ops, topological_order
 from microgradx.graphcmd import parse_expression
 from microgradx.viz import backward_steps
 from microgradx.viz.explore import explore
@@ -226,9 +226,9 @@ def test_keys_and_buttons_move_the_cursor(open_page):
     page.page.keyboard.press("ArrowRight")
     page.page.keyboard.press("ArrowLeft")
     assert page.js("explorer.cursor().index") == 1
-    page.page.click("#step-end")
+    page.page.click("#tab-expression .step-end")
     assert page.js("explorer.cursor().index") == total
-    page.page.click("#step-back")
+    page.page.click("#tab-expression .step-back")
     assert page.js("explorer.cursor().index") == total - 1
     assert page.page.locator("g.node.current").count() == 1
 
@@ -274,7 +274,7 @@ def test_an_input_outside_the_domain_is_refused_as_python_refuses_it(open_page):
     with pytest.raises(Exception, match="log: input must be > 0, got -1"):
         page.js("explorer.set('x', -1)")
     assert page.js("explorer.nodes()")[-1]["data"] == pytest.approx(math.log(2))
-    assert "log: input must be > 0" in page.page.locator("#error").inner_text()
+    assert "log: input must be > 0" in page.page.locator("#tab-expression .error").inner_text()
     page.errors.clear()  # the refused set() above is the error this test expects
 
 
@@ -288,7 +288,7 @@ def test_the_nudge_check_shows_delta_out_next_to_grad_times_h(open_page):
     x = next(v for v in topological_order(before) if v.label == "x")
     assert close(got["delta"], after.data - before.data, 1e-9)
     assert close(got["predicted"], x.grad * 1e-3, 1e-12)
-    shown = page.page.locator(".nudge-out").inner_text()
+    shown = page.page.locator("#tab-expression .nudge-out").inner_text()
     assert _fmt(after.data - before.data) in shown and _fmt(x.grad * 1e-3) in shown
 
 
@@ -307,7 +307,7 @@ def test_the_notebook_view_runs_inside_its_iframe(browser, tmp_path):
     opened = Opened(browser.new_page())
     opened.page.goto(path.as_uri())
     frame = opened.page.frame_locator("iframe.microgradx-explorer")
-    frame.locator("#cursor-text").wait_for()
+    frame.locator("#tab-expression .cursor-text").wait_for()
     inner = opened.page.frames[1]
     inner.wait_for_function("window.explorer !== undefined")
     assert inner.evaluate("explorer.nodes()")[-1]["grad"] == 1.0
@@ -340,3 +340,115 @@ def test_a_model_page_shows_the_graph_of_its_output(open_page):
     grads = {n["label"]: n["grad"] for n in nodes if n["label"]}
     for name, p in model.named_parameters():
         assert close(grads[name], p.grad, 1e-12)
+
+
+# -- the Training tab ---------------------------------------------------------------------------
+
+RUNS = [
+    dict(dataset="moons", n=100, seed=0, layers=[8], activation="tanh", loss="hinge",
+         optimizer="adam", batch_size=16),
+    dict(dataset="circles", n=80, seed=1, layers=[6, 4], activation="relu", loss="bce",
+         optimizer="momentum", batch_size=8),
+    dict(dataset="xor", n=60, seed=2, layers=[5], activation="sigmoid", loss="mse",
+         optimizer="rmsprop", lr=0.02, batch_size=None),
+    dict(dataset="spirals", n=90, seed=3, layers=[6, 6], activation="leaky_relu",
+         loss="cross_entropy", optimizer="sgd", lr=0.1, batch_size=10),
+    dict(dataset="moons", n=64, seed=4, layers=[4], activation="tanh", loss="bce",
+         optimizer="adagrad", batch_size=1),
+]  # fmt: skip
+
+
+def library_run(o: dict[str, Any], epochs: int) -> tuple[Any, dict[str, float]]:
+    """The same run through the library: its generator, split, MLP(seed=) and fit."""
+    X, y = getattr(data, f"make_{o['dataset']}")(o["n"], seed=o["seed"])
+    (Xtr, ytr), (Xv, yv), _ = data.train_val_test_split(X, y, (0.8, 0.2, 0.0), seed=o["seed"])
+    width = len(set(y.tolist())) if o["loss"] == "cross_entropy" else 1
+    model = MLP(2, [*o["layers"], width], o["activation"], seed=o["seed"])
+    history = fit(
+        model, Xtr, ytr, o["loss"], o["optimizer"], o.get("lr"), epochs, o["batch_size"],
+        val=(Xv, yv), seed=o["seed"], progress=False,
+    )  # fmt: skip
+    return history, {name: p.data for name, p in model.named_parameters()}
+
+
+@pytest.mark.parametrize("run", RUNS, ids=lambda o: f"{o['dataset']}-{o['loss']}-{o['optimizer']}")
+def test_30_epochs_in_the_page_equal_fit(open_page, run):
+    page = open_page(parse_expression("x * 2", {"x": 1}))
+    got = page.js("o => explorer.train(o)", {**run, "epochs": 30})
+    history, params = library_run(run, 30)
+    assert len(got["losses"]) == 30
+    for mine, theirs in zip(got["losses"], history.train_loss, strict=True):
+        assert close(mine, theirs, 1e-9)
+    for mine, theirs in zip(got["val_losses"], history.val_loss, strict=True):
+        assert close(mine, theirs, 1e-9)
+    assert set(got["params"]) == set(params)
+    worst = max(abs(got["params"][k] - v) / max(abs(v), 1e-300) for k, v in params.items())
+    print(f"{run['dataset']}: largest relative parameter difference {worst:.1e}")
+    assert all(close(got["params"][k], v, 1e-9) for k, v in params.items())
+
+
+def test_the_page_draws_the_library_datasets(open_page):
+    page = open_page(parse_expression("x * 2", {"x": 1}))
+    cases = (("moons", 101, 5), ("circles", 77, 6), ("spirals", 95, 7), ("xor", 40, 8))
+    for name, n, seed in cases:
+        X, y = getattr(data, f"make_{name}")(n, seed=seed)
+        got = page.js("([name, n, seed]) => explorer.dataset(name, n, seed)", [name, n, seed])
+        assert got["y"] == y.tolist()  # the shuffle (a permutation) is bit-exact
+        for row, want in zip(got["X"], X.tolist(), strict=True):
+            assert all(close(a, b, 1e-12) for a, b in zip(row, want, strict=True))
+
+
+def test_a_clicked_sample_shows_its_loss_graph_with_the_library_gradients(open_page):
+    page = open_page(parse_expression("x * 2", {"x": 1}))
+    run = dict(RUNS[0], layers=[3])
+    page.js("o => explorer.train(o)", {**run, "epochs": 5})
+    page.page.click("nav button[data-tab=training]")
+    page.page.click("canvas.boundary", position={"x": 180, "y": 180})
+    assert page.page.locator("section.sample").is_visible()
+    nodes = page.js("explorer.sample(7)")
+    _, params = library_run(run, 5)
+    X, y = data.make_moons(run["n"], seed=run["seed"])
+    model = MLP(2, [3, 1], "tanh", seed=0)
+    model.load_parameters([params[name] for name, _ in model.named_parameters()])
+    xs = [Value(float(X[7][0]), label="x0"), Value(float(X[7][1]), label="x1")]
+    loss = losses.hinge([model(xs)], [1.0 if y[7] > 0 else -1.0])
+    loss.backward()
+    order = topological_order(loss)
+    assert [n["op"] for n in nodes] == [v.op for v in order]
+    for n, v in zip(nodes, order, strict=True):
+        assert close(n["data"], v.data, 1e-12) and close(n["grad"], v.grad, 1e-12)
+    page.page.keyboard.press("ArrowRight")
+    assert page.page.locator("section.sample g.node.current").count() == 1
+
+
+def test_play_pause_and_step_train_the_network(open_page):
+    page = open_page(MLP(2, [4, 1], seed=0))
+    assert page.page.locator("#tab-training").is_visible()
+    page.page.click("button.step-epoch")
+    assert "epoch 1 ·" in page.page.locator(".train-status").inner_text()
+    page.page.click("button.play")
+    page.page.wait_for_function(
+        "() => /epoch ([3-9]|\\d\\d)/.test(document.querySelector('.train-status').textContent)"
+    )
+    page.page.click("button.play")
+    assert page.page.locator("button.play").inner_text() == "▶ play"
+    assert page.page.locator(".heatmaps canvas").count() == 5  # 4 hidden neurons and the output
+
+
+def test_a_loss_that_does_not_fit_the_labels_is_refused(open_page):
+    page = open_page(parse_expression("x * 2", {"x": 1}))
+    with pytest.raises(Exception, match="loss 'hinge' needs labels"):
+        page.js("o => explorer.train(o)", {**RUNS[3], "loss": "hinge", "epochs": 1})
+    page.errors.clear()
+
+
+def test_a_screenshot_of_the_training_tab(open_page, tmp_path):
+    page = open_page(parse_expression("x * 2", {"x": 1}))
+    page.js("o => explorer.train(o)", {**RUNS[0], "layers": [4, 4], "epochs": 60})
+    page.page.click("nav button[data-tab=training]")
+    page.js("explorer.sample(3)")
+    out = tmp_path / "explorer_training.png"
+    page.page.screenshot(path=str(out))
+    assert out.read_bytes().startswith(b"\x89PNG")
+    if os.environ.get("MICROGRADX_UPDATE_DOCS") == "1":
+        shutil.copyfile(out, DOCS / "explorer_training.png")

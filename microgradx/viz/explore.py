@@ -3,10 +3,15 @@
 ``explore(value)`` lays the graph of ``value`` out once with Graphviz (the look of
 ``draw_dot``, with room reserved for numbers that change) and writes one self-contained page:
 the SVG, a JSON tape of the graph (nodes in topological order: op, inputs, label, data) and
-the page's JavaScript — a twin of the rule table (``explorer/engine.js``), the
-step-through, and the training tab. The page loads nothing from the network, works opened
-from ``file://`` and inside a notebook (``_repr_html_`` wraps it in an ``<iframe srcdoc>``),
-and the same input gives the same bytes.
+the page's JavaScript, plain ES modules in ``explorer/``: ``engine.js`` (the rule table's
+twin), ``stepper.js`` (the walk), ``expression.js`` (the Expression tab), ``rng.js`` (numpy's
+``default_rng``), ``nn.js`` (datasets, MLP, losses, optimizers, ``fit``), ``layout.js`` and
+``training.js`` (the Training tab), ``main.js`` (``window.explorer``).
+
+The page loads nothing from the network (its CSP forbids it), works opened from ``file://``
+and inside a notebook (``_repr_html_`` wraps it in a sandboxed ``<iframe srcdoc>``), and the
+same input gives the same bytes. Pages are at most ``MAX_PAGE_BYTES`` (1.5 MB); graphs of up
+to ``MAX_NODES`` Values fit well under it (about 2 kB of SVG per Value).
 
 >>> from microgradx import Value
 >>> x = Value(2.0, label="x")
@@ -41,7 +46,16 @@ MAX_NODES = 400
 MAX_PAGE_BYTES = 1_500_000
 """Size cap of a page: the JS and CSS (~0.1 MB) plus the graph of ``MAX_NODES`` Values."""
 
-JS_MODULES = ("engine.js", "stepper.js", "expression.js", "main.js")
+JS_MODULES = (
+    "engine.js",
+    "rng.js",
+    "nn.js",
+    "stepper.js",
+    "expression.js",
+    "layout.js",
+    "training.js",
+    "main.js",
+)
 """The page's ES modules in dependency order; each imports only modules listed before it."""
 
 # Layout placeholders: the widest text each changing field will usually show, so Graphviz

@@ -54,19 +54,20 @@ function nodeName(v, i) {
 }
 
 export class ExpressionTab {
-  constructor(root, data) {
+  /** `root`: the tab's element; `data.nodes`: the tape; `inputs`: labels given sliders (all). */
+  constructor(root, data, inputs = null) {
     this.root = root;
     this.values = buildGraph(data.nodes);
     this.walk = new Walk(this.values);
     this.cursor = this.walk.total;
     this.leaves = this.values
       .map((v, i) => ({ v, i }))
-      .filter(({ v }) => v.fn === null && v.label);
-    this.bindSvg(root.querySelector("#graph svg"));
-    this.buildInputs(root.querySelector("#inputs"));
-    this.buildNudge(root.querySelector("#nudge"));
+      .filter(({ v }) => v.fn === null && v.label && (inputs === null || inputs.includes(v.label)));
+    this.bindSvg(root.querySelector(".graph svg"));
+    this.buildInputs(root.querySelector(".inputs"));
+    this.buildNudge(root.querySelector(".nudge"));
     this.bindSteps();
-    this.error = root.querySelector("#error");
+    this.error = root.querySelector(".error");
     this.recompute();
   }
 
@@ -122,9 +123,9 @@ export class ExpressionTab {
         edge.g.classList.toggle("vanishing", view.known[i] && Math.abs(local) < VANISHING);
       });
     });
-    this.root.querySelector("#cursor-text").textContent =
+    this.root.querySelector(".cursor-text").textContent =
       `step ${this.cursor} of ${this.walk.total}`;
-    this.root.querySelector("#step-text").textContent = this.describe(view);
+    this.root.querySelector(".step-text").textContent = this.describe(view);
   }
 
   gradText(view, i) {
@@ -210,10 +211,10 @@ export class ExpressionTab {
 
   bindSteps() {
     const move = (to) => () => this.moveTo(to());
-    this.root.querySelector("#step-start").addEventListener("click", move(() => 0));
-    this.root.querySelector("#step-back").addEventListener("click", move(() => this.cursor - 1));
-    this.root.querySelector("#step-fwd").addEventListener("click", move(() => this.cursor + 1));
-    this.root.querySelector("#step-end").addEventListener("click", move(() => this.walk.total));
+    this.root.querySelector(".step-start").addEventListener("click", move(() => 0));
+    this.root.querySelector(".step-back").addEventListener("click", move(() => this.cursor - 1));
+    this.root.querySelector(".step-fwd").addEventListener("click", move(() => this.cursor + 1));
+    this.root.querySelector(".step-end").addEventListener("click", move(() => this.walk.total));
   }
 
   /** Keyboard: ← → step, Home / End jump; ignored while typing in a box. */

@@ -1,10 +1,13 @@
 // The page: tabs, keyboard, and `window.explorer`, the handle the browser tests drive.
 
 import { RULES, fmt } from "./engine.js";
+import { DATASETS } from "./nn.js";
 import { ExpressionTab } from "./expression.js";
+import { TrainingTab } from "./training.js";
 
 const data = JSON.parse(document.getElementById("mgx-data").textContent);
 const expression = new ExpressionTab(document.getElementById("tab-expression"), data.expression);
+const training = new TrainingTab(document.getElementById("tab-training"), data.training);
 
 function showTab(name) {
   for (const button of document.querySelectorAll("nav button[data-tab]")) {
@@ -19,6 +22,7 @@ for (const button of document.querySelectorAll("nav button[data-tab]")) {
 }
 document.addEventListener("keydown", (event) => {
   if (!document.getElementById("tab-expression").hidden) expression.onKey(event);
+  else training.sample?.onKey(event);
 });
 showTab(data.tab);
 
@@ -43,4 +47,13 @@ window.explorer = Object.freeze({
   fmt,
   /** The names of the page's rule table (ops.RULES' twin). */
   ops: () => Object.keys(RULES),
+  /**
+   * Train a fresh network in the page: {dataset, n, seed, layers (hidden widths), activation,
+   * loss, optimizer, lr, epochs, batch_size} → {losses: [per epoch], val_losses, params}.
+   */
+  train: (options) => training.train(options),
+  /** A dataset as the page draws it: {X, y} (the library's make_<name>(n, seed=seed)). */
+  dataset: (name, n, seed) => DATASETS[name](n, seed),
+  /** Show sample i's graph on the Training tab; returns its nodes after a full backward. */
+  sample: (i) => training.showSample(i).nodes(),
 });
