@@ -12,7 +12,7 @@ import pytest
 
 from microgradx import MLP, Value, explorecmd, ops, topological_order
 from microgradx.graphcmd import parse_expression
-from microgradx.viz.explore import MAX_NODES, MAX_PAGE_BYTES, Explorer, bundle, explore, op_param
+from microgradx.viz.explore import MAX_NODES, MAX_PAGE_BYTES, Explorer, _tape, bundle, explore
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz `dot` is not installed (apt-get install graphviz)"
@@ -40,11 +40,12 @@ def test_the_parameterised_ops_have_page_twins_too():
     assert "export function leakyRelu(slope)" in source
 
 
-def test_op_param_reads_the_exponent_and_the_slope():
-    assert op_param(ops.power(3.0)) == 3.0
-    assert op_param(ops.power(0.0)) == 0.0
-    assert op_param(ops.leaky_relu(0.2)) == 0.2
-    assert op_param(ops.RULES["tanh"]) is None
+def test_the_tape_marks_constants_and_parameterised_ops():
+    x = Value(2.0, label="x")
+    tape = _tape(topological_order((x * 3.0) ** 2 + x.leaky_relu(0.2)))
+    by_op = {entry["op"]: entry for entry in tape}
+    assert by_op["pow2"]["param"] == 2.0 and by_op["leaky_relu"]["param"] == 0.2
+    assert [e.get("constant", False) for e in tape if not e["op"]] == [False, True]
 
 
 @needs_dot

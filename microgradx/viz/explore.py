@@ -35,7 +35,6 @@ import graphviz
 from .._files import atomic_write_bytes
 from ..engine import Value, topological_order
 from ..nn import MLP
-from ..ops import Op
 from .dot import _caption_html, _fields, _parameter_set, _role
 from .render import _pipe
 from .style import _DERIV_COLOR, _FONT, _OP_FILL, _ROLE_STYLES, _record_text
@@ -132,33 +131,17 @@ def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
 # -- the tape: what the page's engine replays ------------------------------------------------
 
 
-def op_param(op: Op) -> float | None:
-    """The constant inside a parameterised op: the exponent of ``x ** k``, a leaky slope."""
-    param = getattr(op, "param", None)
-    if param is not None:
-        return float(param)
-    if op.name == "leaky_relu" or (op.name.startswith("pow") and op.name != "pow"):
-        # Before ops.Op carried ``param``, the constant lived only in the rule's closure.
-        cells = dict(zip(op.vjp.__code__.co_freevars, op.vjp.__closure__ or (), strict=True))
-        key = "slope" if op.name == "leaky_relu" else "k"
-        if key in cells:
-            return float(cells[key].cell_contents)
-        return 0.0  # pow0: its rule needs no exponent
-    return None
-
-
 def _tape(order: list[Value]) -> list[dict[str, Any]]:
     index = {v: i for i, v in enumerate(order)}
     tape = []
     for i, v in enumerate(order):
         entry: dict[str, Any] = {"id": i, "label": v.label, "op": v.op, "data": v.data}
-        if not v.requires_grad:  # a Constant: backward gives it no gradient
-            entry["constant"] = True
+        if not v.requires_grad:
+            entry["constant"] = True  # engine.Constant: backward gives it no gradient
         if v._fn is not None:
             entry["inputs"] = [index[p] for p in v.parents]
-            param = op_param(v._fn)
-            if param is not None:
-                entry["param"] = param
+            if v._fn.param is not None:
+                entry["param"] = v._fn.param
         tape.append(entry)
     return tape
 

@@ -58,15 +58,15 @@ function checkFinite(name, out, what) {
   return out;
 }
 
-/** One primitive: forward on numbers, VJP rule, drawing symbol (as ops.Op). */
-function op(name, arity, forward, vjp, symbol, param = null) {
-  return Object.freeze({ name, arity, forward, vjp, symbol, param });
+/** One primitive: forward on numbers, one VJP rule per input, drawing symbol (as ops.Op). */
+function op(name, arity, forward, vjps, symbol, param = null) {
+  return Object.freeze({ name, arity, forward, vjps, symbol, param });
 }
 
 export const RULES = Object.freeze({
-  add: op("add", 2, (a, b) => a + b, (g, out, a, b) => [g, g], "+"),
-  sub: op("sub", 2, (a, b) => a - b, (g, out, a, b) => [g, -g], "−"),
-  mul: op("mul", 2, (a, b) => a * b, (g, out, a, b) => [g * b, g * a], "×"),
+  add: op("add", 2, (a, b) => a + b, [(g) => g, (g) => g], "+"),
+  sub: op("sub", 2, (a, b) => a - b, [(g) => g, (g) => -g], "−"),
+  mul: op("mul", 2, (a, b) => a * b, [(g, out, a, b) => g * b, (g, out, a, b) => g * a], "×"),
   div: op(
     "div",
     2,
@@ -76,23 +76,23 @@ export const RULES = Object.freeze({
       }
       return a / b;
     },
-    (g, out, a, b) => [g / b, (-g * out) / b],
+    [(g, out, a, b) => g / b, (g, out, a, b) => (-g * out) / b],
     "÷",
   ),
   pow: op(
     "pow",
     2,
     (a, b) => powForward(a, b),
-    (g, out, a, b) => [powBaseGrad(g, a, b), g * out * logOrNaN(a)],
+    [(g, out, a, b) => powBaseGrad(g, a, b), (g, out, a, b) => g * out * logOrNaN(a)],
     "**",
   ),
-  neg: op("neg", 1, (a) => -a, (g) => -g, "−"),
-  abs: op("abs", 1, (a) => Math.abs(a), (g, out, a) => g * sign(a), "abs"),
+  neg: op("neg", 1, (a) => -a, [(g) => -g], "−"),
+  abs: op("abs", 1, (a) => Math.abs(a), [(g, out, a) => g * sign(a)], "abs"),
   exp: op(
     "exp",
     1,
     (a) => checkFinite("exp", Math.exp(a), `exp(${fmtFloat(a)}) overflows a float (limit ≈ 709.78)`),
-    (g, out) => g * out,
+    [(g, out) => g * out],
     "exp",
   ),
   log: op(
@@ -102,7 +102,7 @@ export const RULES = Object.freeze({
       if (a <= 0.0) throw new RangeError(`log: input must be > 0, got ${fmtFloat(a)}`);
       return Math.log(a);
     },
-    (g, out, a) => g / a,
+    [(g, out, a) => g / a],
     "log",
   ),
   sqrt: op(
@@ -112,21 +112,21 @@ export const RULES = Object.freeze({
       if (a < 0.0) throw new RangeError(`sqrt: input must be >= 0, got ${fmtFloat(a)}`);
       return Math.sqrt(a);
     },
-    (g, out) => pyDiv(g * 0.5, out),
+    [(g, out) => pyDiv(g * 0.5, out)],
     "sqrt",
   ),
-  tanh: op("tanh", 1, (a) => Math.tanh(a), (g, out) => g * (1.0 - out * out), "tanh"),
-  sigmoid: op("sigmoid", 1, sigmoidForward, (g, out) => g * out * (1.0 - out), "σ"),
-  relu: op("relu", 1, (a) => (a > 0.0 ? a : 0.0), (g, out, a) => g * step(a), "relu"),
+  tanh: op("tanh", 1, (a) => Math.tanh(a), [(g, out) => g * (1.0 - out * out)], "tanh"),
+  sigmoid: op("sigmoid", 1, sigmoidForward, [(g, out) => g * out * (1.0 - out)], "σ"),
+  relu: op("relu", 1, (a) => (a > 0.0 ? a : 0.0), [(g, out, a) => g * step(a)], "relu"),
   softplus: op(
     "softplus",
     1,
     (a) => Math.max(a, 0.0) + Math.log1p(Math.exp(-Math.abs(a))),
-    (g, out, a) => g * sigmoidForward(a),
+    [(g, out, a) => g * sigmoidForward(a)],
     "softplus",
   ),
-  sin: op("sin", 1, (a) => Math.sin(a), (g, out, a) => g * Math.cos(a), "sin"),
-  cos: op("cos", 1, (a) => Math.cos(a), (g, out, a) => -g * Math.sin(a), "cos"),
+  sin: op("sin", 1, (a) => Math.sin(a), [(g, out, a) => g * Math.cos(a)], "sin"),
+  cos: op("cos", 1, (a) => Math.cos(a), [(g, out, a) => -g * Math.sin(a)], "cos"),
 });
 
 function powForward(a, b) {
@@ -144,10 +144,11 @@ function powForward(a, b) {
 /** x ** k for a constant exponent k (ops.power); `name` is the library's op name. */
 export function power(k, name) {
   if (k === 0.0) {
-    return op("pow0", 1, (a) => powForward(a, k), (g) => g * 0.0, "**0", k);
+    return op("pow0", 1, (a) => powForward(a, k), [(g) => g * 0.0], "**0", k);
   }
   const symbol = name.replace(/^pow/, "**");
-  return op(name, 1, (a) => powForward(a, k), (g, out, a) => g * k * pyPow(a, k - 1.0), symbol, k);
+  const vjp = (g, out, a) => g * k * pyPow(a, k - 1.0);
+  return op(name, 1, (a) => powForward(a, k), [vjp], symbol, k);
 }
 
 /** max(x, slope·x) (ops.leaky_relu). */
@@ -156,7 +157,7 @@ export function leakyRelu(slope) {
     "leaky_relu",
     1,
     (a) => (a > 0.0 ? a : slope * a),
-    (g, out, a) => g * step(a, slope),
+    [(g, out, a) => g * step(a, slope)],
     "leaky_relu",
     slope,
   );
@@ -171,7 +172,10 @@ export function ruleFor(name, param) {
   return rule;
 }
 
-/** A scalar that records how it was computed (engine.Value's twin). */
+/**
+ * A scalar that records how it was computed (engine.Value's twin). A constant (engine's
+ * Constant: a number lifted into an op, or a result of constants alone) needs no gradient.
+ */
 export class Value {
   constructor(data, label = "", fn = null, a = null, b = null, constant = false) {
     this.data = data;
@@ -180,7 +184,7 @@ export class Value {
     this.fn = fn;
     this.a = a;
     this.b = b;
-    this.constant = constant; // engine.Constant: needs no gradient, gets none
+    this.constant = constant;
   }
 
   get parents() {
@@ -194,18 +198,17 @@ function lift(x) {
 }
 
 /**
- * Apply a primitive, as engine._apply1/_apply2: plain numbers become constant leaves, and
- * an op on constants alone records nothing (its result is a constant leaf).
+ * Apply a primitive, as engine._apply1/_apply2: plain numbers become constants, and an op on
+ * constants alone records nothing (its result is a constant leaf).
  */
 export function apply(fn, a, b) {
   const va = lift(a);
-  if (fn.arity === 1) {
-    const out = checkResult(fn, fn.forward(va.data), va.data);
-    return va.constant ? new Value(out, "", null, null, null, true) : new Value(out, "", fn, va);
-  }
-  const vb = lift(b);
-  const out = checkResult(fn, fn.forward(va.data, vb.data), va.data, vb.data);
-  if (va.constant && vb.constant) return new Value(out, "", null, null, null, true);
+  const vb = fn.arity === 1 ? null : lift(b);
+  const out =
+    vb === null
+      ? checkResult(fn, fn.forward(va.data), va.data)
+      : checkResult(fn, fn.forward(va.data, vb.data), va.data, vb.data);
+  if (va.constant && (vb === null || vb.constant)) return new Value(out, "", null, null, null, true);
   return new Value(out, "", fn, va, vb);
 }
 
@@ -244,7 +247,7 @@ export function topologicalOrder(root, { leaves = true, resetGrads = false } = {
   return order;
 }
 
-/** Value.backward(): the chain rule once per node, in reverse topological order. */
+/** Value.backward(): the chain rule once per node, in reverse order; constants get none. */
 export function backward(root) {
   const order = topologicalOrder(root, { leaves: false, resetGrads: true });
   root.grad = root.fn !== null ? 1.0 : root.grad + 1.0;
@@ -254,13 +257,12 @@ export function backward(root) {
     if (fn === null) continue;
     const { a, b } = node;
     try {
-      // Constants get no gradient (their derivative may be infinite: the base of 0 ** y).
+      const g = node.grad;
       if (b === null) {
-        if (!a.constant) a.grad += fn.vjp(node.grad, node.data, a.data);
+        if (!a.constant) a.grad += fn.vjps[0](g, node.data, a.data);
       } else {
-        const [da, db] = fn.vjp(node.grad, node.data, a.data, b.data);
-        if (!a.constant) a.grad += da;
-        if (!b.constant) b.grad += db;
+        if (!a.constant) a.grad += fn.vjps[0](g, node.data, a.data, b.data);
+        if (!b.constant) b.grad += fn.vjps[1](g, node.data, a.data, b.data);
       }
     } catch (e) {
       throw new RangeError(`backward through '${fn.name}' at data=${fmtFloat(node.data)}: ${e.message}`);
@@ -274,8 +276,7 @@ export function contributions(node, upstream) {
   if (fn === null) return [];
   const args = node.parents.map((p) => p.data);
   try {
-    const result = fn.vjp(upstream, node.data, ...args);
-    return fn.arity === 1 ? [result] : result;
+    return fn.vjps.map((rule) => rule(upstream, node.data, ...args));
   } catch {
     return args.map(() => NaN); // e.g. sqrt at 0: the derivative does not exist
   }

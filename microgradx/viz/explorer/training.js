@@ -42,6 +42,7 @@ export function sampleTape(run, index) {
     param: v.fn?.param ?? undefined,
     symbol: v.fn?.symbol,
     data: v.data,
+    ...(v.constant ? { constant: true } : {}),
     ...(v.fn ? { inputs: v.parents.map((p) => index_.get(p)) } : {}),
   }));
 }
