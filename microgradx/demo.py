@@ -225,7 +225,7 @@ def _run(args: argparse.Namespace, out_dir: Path, stage: Path) -> int:
 
     # Everything is drawn into the staging directory first and copied over only when complete.
     io.save(model, stage / "model.json")
-    boundary = viz.plot_decision_boundary(model, X, y, points="training, validation and test")
+    boundary = viz.plot_decision_boundary(model, X, y, points="train + val + test")
     viz.save_figure(boundary, stage / "decision_boundary.png")
     viz.save_figure(viz.plot_history(history), stage / "loss.png")
     note = ""

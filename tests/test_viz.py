@@ -418,10 +418,10 @@ def test_decision_boundary_plot_reports_accuracy(tmp_path: Path):
     X = [[1.0, 0.0], [2.0, 1.0], [0.0, 1.0], [1.0, 3.0]]
     y = [1, 1, -1, 0]
     fig = plot_decision_boundary(model, X, y, resolution=20, points="test")
-    assert fig.axes[0].get_title().endswith("accuracy 100.0% on the 4 test points shown")
+    assert fig.axes[0].get_title().endswith("accuracy 100.0% on these 4 test points")
     assert_png(save_figure(fig, tmp_path / "boundary.png"))
     default = plot_decision_boundary(model, X, y, resolution=20).axes[0].get_title()
-    assert default.endswith("on the 4 points shown")
+    assert default.endswith("on these 4 points")
     with pytest.raises(TypeError, match="plot_decision_boundary: points must be a str"):
         plot_decision_boundary(model, X, y, points=4)  # type: ignore[arg-type]
 
@@ -464,7 +464,7 @@ def test_decision_boundary_supports_several_classes():
         return [Value(-abs(x[0])), Value(x[0]), Value(-x[0])]
 
     fig = plot_decision_boundary(model, [[1.0, 0.0], [-1.0, 0.0]], [1, 2], resolution=10)
-    assert fig.axes[0].get_title().endswith("accuracy 100.0% on the 2 points shown")
+    assert fig.axes[0].get_title().endswith("accuracy 100.0% on these 2 points")
 
 
 def test_history_of_a_regression_has_no_accuracy_panel():

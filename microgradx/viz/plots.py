@@ -390,7 +390,7 @@ def plot_decision_boundary(
     A single output is a binary score (> 0 means class 1; labels may be 0/1 or −1/+1), its
     zero line drawn and the shading cut exactly there; several outputs are class scores
     (argmax). The title gives the accuracy on the points drawn, named by ``points``
-    ("test" → "on the 100 test points shown"). The grid is evaluated under ``no_grad``.
+    ("test" → "on these 100 test points"). The grid is evaluated under ``no_grad``.
     """
     import numpy as np
 
@@ -442,9 +442,7 @@ def plot_decision_boundary(
         s=28,
     )
     which = f"{points} " if points else ""
-    ax.set_title(
-        f"decision boundary\naccuracy {accuracy:.1%} on the {len(data):,} {which}points shown"
-    )
+    ax.set_title(f"decision boundary\naccuracy {accuracy:.1%} on these {len(data):,} {which}points")
     ax.set_xlabel("x₁")
     ax.set_ylabel("x₂")
     ax.set_xlim(x0, x1)
