@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import doctest
 import math
 import sys
 import threading
@@ -858,3 +859,8 @@ def test_backward_keeps_the_exception_a_rule_raised_and_says_where(create_graph:
         y.backward(create_graph=create_graph)
     assert float(info.value.x) == 0.25  # the very exception, not a copy rebuilt from its message
     assert any("backward through 'kink'" in note for note in info.value.__notes__)
+
+
+def test_engine_docstring_examples_run() -> None:
+    result = doctest.testmod(engine)
+    assert result.attempted > 0 and result.failed == 0
