@@ -321,7 +321,7 @@ def test_a_screenshot_of_the_expression_tab(open_page, tmp_path):
     page = open_page(
         parse_expression("tanh(x*w + b)", {"x": 2, "w": -3, "b": 6.8814}), title="tanh(x*w + b)"
     )
-    page.js("explorer.step(-6)")
+    page.js("explorer.step(-4)")
     out = tmp_path / "explorer_expression.png"
     page.page.screenshot(path=str(out))
     assert out.read_bytes().startswith(b"\x89PNG")

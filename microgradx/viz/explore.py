@@ -59,7 +59,7 @@ JS_MODULES = (
 
 # Layout placeholders: the widest text each changing field will usually show, so Graphviz
 # reserves room for it once and the picture does not jump while numbers change.
-_NUMBER = "−0.0000e−00"
+_NUMBER = "−0.00000"
 _EDGE = "∂ −0.0000 × −0.0000 = −0.0000"
 
 __all__ = ["MAX_NODES", "MAX_PAGE_BYTES", "Explorer", "explore"]

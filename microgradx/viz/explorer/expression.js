@@ -73,7 +73,18 @@ export class ExpressionTab {
 
   // -- the picture ------------------------------------------------------------------------
 
+  /** Shrink a wide picture to fit its box, but never below 60%: beyond that, scroll. */
+  fit(svg) {
+    const natural = svg.getBoundingClientRect().width;
+    const room = svg.parentElement.clientWidth - 2;
+    if (room > 0 && natural > room) {
+      svg.style.width = `${natural * Math.max(room / natural, 0.6)}px`;
+      svg.style.height = "auto";
+    }
+  }
+
   bindSvg(svg) {
+    this.fit(svg);
     const byTitle = new Map();
     for (const g of svg.querySelectorAll("g.node, g.edge")) {
       const title = g.querySelector("title").textContent;
