@@ -158,6 +158,21 @@ def test_leaves_are_coloured_by_role_parameters_of_a_module_inputs_and_constants
         assert styles[role].legend in dot.source
 
 
+def test_cli_variables_are_drawn_as_inputs_and_its_numbers_as_constants():
+    from microgradx.graphcmd import parse_expression
+
+    live = MLP(2, [2, 1], seed=0)  # a Module alive elsewhere does not make x a parameter
+    out = parse_expression("x * 2 + y", {"x": 1.5, "y": -1.0})
+    out.backward()
+    lines = draw_dot(out).body
+    for name in ("x", "y"):
+        line = next(ln for ln in lines if f"{{ {name} |" in ln)
+        assert _ROLE_STYLES["input"].fill in line
+    constant = next(ln for ln in lines if "{ data 2.000 |" in ln)
+    assert _ROLE_STYLES["constant"].fill in constant
+    assert live.num_parameters() == 9
+
+
 def test_params_may_be_a_module_or_values_and_anything_else_is_refused():
     o, x, w, b = neuron()  # no Module: the lecture's w and b are inputs unless named
     o.backward()
