@@ -39,12 +39,23 @@ export function layoutSvg(tape, params) {
   tape.forEach((e, i) => {
     if (!e.inputs && consumers[i].length) col[i] = Math.min(...consumers[i].map((c) => col[c])) - 1;
   });
-  const rows = new Map();
-  const pos = tape.map((_, i) => {
-    const row = rows.get(col[i]) ?? 0;
-    rows.set(col[i], row + 1);
-    return { x: 20 + col[i] * COL, y: 20 + row * ROW };
-  });
+  // Rows: tape order first, then two sweeps that sort each column by where its neighbours
+  // sit (ops by their inputs, leaves by their consumers), so edges run mostly straight.
+  const columns = new Map();
+  tape.forEach((_, i) => columns.set(col[i], [...(columns.get(col[i]) ?? []), i]));
+  const row = new Array(n).fill(0);
+  const place = () => columns.forEach((ids) => ids.forEach((i, r) => (row[i] = r)));
+  place();
+  const mean = (ids) => ids.reduce((s, j) => s + row[j], 0) / ids.length;
+  for (let sweep = 0; sweep < 2; sweep++) {
+    for (const c of [...columns.keys()].sort((p, q) => p - q)) {
+      const key = (i) => (tape[i].inputs ? mean(tape[i].inputs) : consumers[i].length ? mean(consumers[i]) : row[i]);
+      columns.get(c).sort((i, j) => key(i) - key(j) || i - j);
+      place();
+    }
+  }
+  const rows = new Map([...columns].map(([c, ids]) => [c, ids.length]));
+  const pos = tape.map((_, i) => ({ x: 20 + col[i] * COL, y: 20 + row[i] * ROW }));
   const width = 40 + (Math.max(...col) + 1) * COL;
   const height = 40 + Math.max(...rows.values()) * ROW;
   const svg = svgEl("svg", { width, height, viewBox: `0 0 ${width} ${height}` });
