@@ -439,6 +439,10 @@ def test_a_loss_that_does_not_fit_the_labels_is_refused(open_page):
     page = open_page(parse_expression("x * 2", {"x": 1}))
     with pytest.raises(Exception, match="loss 'hinge' needs labels"):
         page.js("o => explorer.train(o)", {**RUNS[3], "loss": "hinge", "epochs": 1})
+    with pytest.raises(Exception, match=r"layers must be a list of hidden widths >= 1, got \[0\]"):
+        page.js("o => explorer.train(o)", {**RUNS[0], "layers": [0], "epochs": 1})
+    with pytest.raises(Exception, match="lr must be a finite number > 0, got -1"):
+        page.js("o => explorer.train(o)", {**RUNS[0], "lr": -1, "epochs": 1})
     page.errors.clear()
 
 

@@ -92,7 +92,9 @@ def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
 
     For an ``MLP`` the Expression tab shows the graph of its first output for inputs
     ``x0, x1, …`` (sliders), and the Training tab starts from its layer sizes and activation.
-    Graphs of more than ``MAX_NODES`` Values are refused with a ValueError.
+    Graphs of more than ``MAX_NODES`` Values are refused with a ValueError. Layout takes
+    well under a second for models and typical expressions; one input feeding every step of a
+    long chain (hundreds of ranks of long edges) can take Graphviz minutes.
     """
     if isinstance(target, MLP):
         xs = [Value(0.5 if i % 2 == 0 else -0.5, label=f"x{i}") for i in range(target.nin)]

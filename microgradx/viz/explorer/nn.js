@@ -278,7 +278,20 @@ export class Optimizer {
 /** Everything a run needs, built from the options of window.explorer.train(). */
 export function setup(options) {
   const { dataset, n, seed, layers, activation, loss } = options;
+  const count = (v, min) => Number.isInteger(v) && v >= min;
   if (!(dataset in DATASETS)) throw new Error(`unknown dataset '${dataset}'`);
+  if (!count(n, 4)) throw new Error(`n must be an integer >= 4, got ${n}`);
+  if (!count(seed, 0)) throw new Error(`seed must be an integer >= 0, got ${seed}`);
+  if (!Array.isArray(layers) || !layers.every((w) => count(w, 1))) {
+    throw new Error(`layers must be a list of hidden widths >= 1, got ${JSON.stringify(layers)}`);
+  }
+  if (!(activation in ACTIVATIONS)) throw new Error(`unknown activation '${activation}'`);
+  if (options.lr !== undefined && !(options.lr > 0 && Number.isFinite(options.lr))) {
+    throw new Error(`lr must be a finite number > 0, got ${options.lr}`);
+  }
+  if (options.batch_size != null && !count(options.batch_size, 1)) {
+    throw new Error(`batch_size must be an integer >= 1, got ${options.batch_size}`);
+  }
   const all = DATASETS[dataset](n, seed);
   const [train, val] = split(all.X, all.y, [0.8, 0.2, 0.0], seed);
   const classes = new Set(all.y).size;
