@@ -146,3 +146,10 @@ def test_the_command_refuses_unsafe_or_undefined_expressions(tmp_path, capsys):
     assert run_explore("x + y", "--set", "x=1", "-o", str(out)) == 2
     assert "undefined variable 'y'" in capsys.readouterr().err
     assert not out.exists()
+
+
+@needs_dot
+def test_a_model_too_big_to_draw_shows_its_first_neuron():
+    page = explore(MLP(2, [16, 16, 1], seed=0)).html
+    assert "neuron L1.N1 of" in page and '"tab":"training"' in page
+    assert '"layers":[16,16]' in page

@@ -91,7 +91,8 @@ def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
     """The backprop explorer for a Value's graph (Expression tab) or an MLP (Training tab).
 
     For an ``MLP`` the Expression tab shows the graph of its first output for inputs
-    ``x0, x1, …`` (sliders), and the Training tab starts from its layer sizes and activation.
+    ``x0, x1, …`` (sliders) — of its first neuron when the whole graph has more than
+    ``MAX_NODES`` Values — and the Training tab starts from its layer sizes and activation.
     Graphs of more than ``MAX_NODES`` Values are refused with a ValueError. Layout takes
     well under a second for models and typical expressions; one input feeding every step of a
     long chain (hundreds of ranks of long edges) can take Graphviz minutes.
@@ -100,9 +101,12 @@ def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
         xs = [Value(0.5 if i % 2 == 0 else -0.5, label=f"x{i}") for i in range(target.nin)]
         out = target(xs)
         root = out if isinstance(out, Value) else out[0]
-        caption: str | None = (
-            title if title is not None else f"MLP({target.nin} → {target.nouts}), output 1"
-        )
+        caption: str | None = f"MLP({target.nin} → {target.nouts}), output 1"
+        size = len(topological_order(root))
+        if size > MAX_NODES:  # too big to draw whole: its first neuron, on the same inputs
+            root = target.layers[0].neurons[0](xs)
+            caption = f"MLP({target.nin} → {target.nouts}): neuron L1.N1 of {size:,} values"
+        caption = title if title is not None else caption
         training = {"layers": list(target.nouts[:-1]), "activation": target.activation}
     elif isinstance(target, Value):
         root, caption, training = target, title, None
