@@ -254,6 +254,38 @@ class Value:
         """Cosine (radians)."""
         return _apply1(ops.COS, self)
 
+    def tan(self) -> Value:
+        """Tangent (radians)."""
+        return _apply1(ops.TAN, self)
+
+    def sinh(self) -> Value:
+        """Hyperbolic sine; OverflowError beyond |x| ≈ 710."""
+        return _apply1(ops.SINH, self)
+
+    def cosh(self) -> Value:
+        """Hyperbolic cosine; OverflowError beyond |x| ≈ 710."""
+        return _apply1(ops.COSH, self)
+
+    def asin(self) -> Value:
+        """Inverse sine; ValueError outside [-1, 1]."""
+        return _apply1(ops.ASIN, self)
+
+    def acos(self) -> Value:
+        """Inverse cosine; ValueError outside [-1, 1]."""
+        return _apply1(ops.ACOS, self)
+
+    def atan(self) -> Value:
+        """Inverse tangent."""
+        return _apply1(ops.ATAN, self)
+
+    def log1p(self) -> Value:
+        """log(1 + x), exact for tiny x; ValueError for x <= -1."""
+        return _apply1(ops.LOG1P, self)
+
+    def expm1(self) -> Value:
+        """e ** x − 1, exact for tiny x."""
+        return _apply1(ops.EXPM1, self)
+
     # -- comparisons look at data only (they are not differentiable) ----------------------
     # __eq__ is deliberately left as identity: Values are dictionary keys in graph code.
 

@@ -36,6 +36,14 @@ FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "softplus": Value.softplus,
     "sin": Value.sin,
     "cos": Value.cos,
+    "tan": Value.tan,
+    "sinh": Value.sinh,
+    "cosh": Value.cosh,
+    "asin": Value.asin,
+    "acos": Value.acos,
+    "atan": Value.atan,
+    "log1p": Value.log1p,
+    "expm1": Value.expm1,
     "abs": Value.__abs__,
 }
 """One-argument functions an expression may call; ``leaky_relu(x[, slope])`` is handled apart."""

@@ -89,6 +89,24 @@ def _cos(x: Num) -> Num:
     return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
 
 
+def _sinh(x: Num) -> Num:
+    if isinstance(x, float):
+        return math.sinh(x)
+    return np.sinh(x) if isinstance(x, np.ndarray) else x.sinh()
+
+
+def _cosh(x: Num) -> Num:
+    if isinstance(x, float):
+        return math.cosh(x)
+    return np.cosh(x) if isinstance(x, np.ndarray) else x.cosh()
+
+
+def _sqrt(x: Num) -> Num:
+    if isinstance(x, float):
+        return math.sqrt(x)
+    return np.sqrt(x) if isinstance(x, np.ndarray) else x.sqrt()
+
+
 def _sigmoid(x: Num) -> Num:
     if isinstance(x, float):
         return sigmoid_forward(x)
@@ -220,6 +238,53 @@ def softplus_forward(a: float) -> float:
     return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
+def tan_forward(a: float) -> float:
+    return math.tan(a)  # finite for every finite float: no float lands exactly on π/2 + kπ
+
+
+def sinh_forward(a: float) -> float:
+    try:
+        return math.sinh(a)
+    except OverflowError:
+        raise OverflowError(f"sinh: sinh({_fmt(a)}) overflows a float (limit ≈ 710.48)") from None
+
+
+def cosh_forward(a: float) -> float:
+    try:
+        return math.cosh(a)
+    except OverflowError:
+        raise OverflowError(f"cosh: cosh({_fmt(a)}) overflows a float (limit ≈ 710.48)") from None
+
+
+def asin_forward(a: float) -> float:
+    if not -1.0 <= a <= 1.0:
+        raise ValueError(f"asin: input must be in [-1, 1], got {_fmt(a)}")
+    return math.asin(a)
+
+
+def acos_forward(a: float) -> float:
+    if not -1.0 <= a <= 1.0:
+        raise ValueError(f"acos: input must be in [-1, 1], got {_fmt(a)}")
+    return math.acos(a)
+
+
+def atan_forward(a: float) -> float:
+    return math.atan(a)
+
+
+def log1p_forward(a: float) -> float:
+    if a <= -1.0:
+        raise ValueError(f"log1p: input must be > -1, got {_fmt(a)}")
+    return math.log1p(a)
+
+
+def expm1_forward(a: float) -> float:
+    try:
+        return math.expm1(a)
+    except OverflowError:
+        raise OverflowError(f"expm1: expm1({_fmt(a)}) overflows a float (limit ≈ 709.78)") from None
+
+
 # The same forwards on numpy arrays of samples, for the batched replay (compile.py). They
 # compute the same formulas as the float versions above, branch per sample with np.where,
 # and leave domain errors to numpy (the replay runs them under np.errstate(... "raise")).
@@ -313,6 +378,15 @@ SOFTPLUS = Op(
 )
 SIN = Op("sin", 1, math.sin, (lambda g, out, a: g * _cos(a),), "sin", np.sin)
 COS = Op("cos", 1, math.cos, (lambda g, out, a: -g * _sin(a),), "cos", np.cos)
+TAN = Op("tan", 1, tan_forward, (lambda g, out, a: g * (1.0 + out * out),), "tan", np.tan)
+SINH = Op("sinh", 1, sinh_forward, (lambda g, out, a: g * _cosh(a),), "sinh", np.sinh)
+COSH = Op("cosh", 1, cosh_forward, (lambda g, out, a: g * _sinh(a),), "cosh", np.cosh)
+ASIN = Op("asin", 1, asin_forward, (lambda g, out, a: g / _sqrt(1.0 - a * a),), "asin", np.arcsin)
+ACOS = Op("acos", 1, acos_forward, (lambda g, out, a: -g / _sqrt(1.0 - a * a),), "acos", np.arccos)
+ATAN = Op("atan", 1, atan_forward, (lambda g, out, a: g / (1.0 + a * a),), "atan", np.arctan)
+LOG1P = Op("log1p", 1, log1p_forward, (lambda g, out, a: g / (1.0 + a),), "log1p", np.log1p)
+# e^x, not out + 1 (PyTorch's form): out + 1 rounds to 0 below x ≈ −37, e^x does not.
+EXPM1 = Op("expm1", 1, expm1_forward, (lambda g, out, a: g * _exp(a),), "expm1", np.expm1)
 
 
 @lru_cache(maxsize=256)
@@ -352,7 +426,7 @@ def leaky_relu(slope: float) -> Op:
 RULES: dict[str, Op] = {
     op.name: op
     for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)
-    + (SOFTPLUS, SIN, COS)
+    + (SOFTPLUS, SIN, COS, TAN, SINH, COSH, ASIN, ACOS, ATAN, LOG1P, EXPM1)
 }
 
 

@@ -106,6 +106,14 @@ SAFE_OPS: list[tuple[str, int, Callable[..., Value]]] = [
     ("sqrt", 1, lambda a: (1 + a * a).sqrt()),
     ("sin", 1, lambda a: a.sin()),
     ("cos", 1, lambda a: a.cos()),
+    ("tan", 1, lambda a: a.tanh().tan()),
+    ("sinh", 1, lambda a: a.tanh().sinh()),
+    ("cosh", 1, lambda a: a.tanh().cosh()),
+    ("asin", 1, lambda a: (0.9 * a.tanh()).asin()),
+    ("acos", 1, lambda a: (0.9 * a.tanh()).acos()),
+    ("atan", 1, lambda a: a.atan()),
+    ("log1p", 1, lambda a: (a * a).log1p()),
+    ("expm1", 1, lambda a: a.tanh().expm1()),
 ]
 
 program_steps = st.lists(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from microgradx import graphcmd
+from microgradx import graphcmd, ops
 from microgradx.graphcmd import ExpressionError, parse_expression
 
 NEURON = ["tanh(x*w + b)", "--set", "x=2", "--set", "w=-3", "--set", "b=6.8814"]
@@ -57,6 +57,15 @@ def test_a_variable_used_twice_is_one_node():
 )
 def test_parser_supports_the_whitelisted_functions_and_operators(text: str, expected: float):
     assert parse_expression(text, {"a": 2.0}).data == pytest.approx(expected)
+
+
+def test_every_unary_function_of_the_rule_table_can_be_called_by_name():
+    # neg is unary minus; leaky_relu(x[, slope]) is parsed apart.
+    unary = {name for name, op in ops.RULES.items() if op.arity == 1} - {"neg"}
+    assert unary <= set(graphcmd.FUNCTIONS)
+    for name in sorted(unary):
+        out = parse_expression(f"{name}(x)", {"x": 0.5})
+        assert out.op == name and out.parents[0].label == "x"
 
 
 def test_constant_exponent_becomes_a_power_op():

@@ -42,6 +42,14 @@ UNARY: dict[str, tuple[Unary, Callable[[float], float], Callable[[float], float]
     ),
     "sin": (Value.sin, math.sin, math.cos, [-2.0, 0.0, 0.7, 3.0]),
     "cos": (Value.cos, math.cos, lambda x: -math.sin(x), [-2.0, 0.0, 0.7, 3.0]),
+    "tan": (Value.tan, math.tan, lambda x: 1.0 / math.cos(x) ** 2, [-1.2, 0.0, 0.5, 1.4]),
+    "sinh": (Value.sinh, math.sinh, math.cosh, [-3.0, 0.0, 0.5, 2.0]),
+    "cosh": (Value.cosh, math.cosh, math.sinh, [-3.0, 0.0, 0.5, 2.0]),
+    "asin": (Value.asin, math.asin, lambda x: (1.0 - x * x) ** -0.5, [-0.9, 0.0, 0.5, 0.99]),
+    "acos": (Value.acos, math.acos, lambda x: -((1.0 - x * x) ** -0.5), [-0.9, 0.0, 0.5, 0.99]),
+    "atan": (Value.atan, math.atan, lambda x: 1.0 / (1.0 + x * x), [-5.0, 0.0, 0.7, 30.0]),
+    "log1p": (Value.log1p, math.log1p, lambda x: 1.0 / (1.0 + x), [-0.9, 0.0, 1e-10, 3.0]),
+    "expm1": (Value.expm1, math.expm1, math.exp, [-40.0, -1.0, 0.0, 1e-10, 2.0]),
 }
 
 # name -> (build, reference forward, analytic (d/da, d/db), points (a, b))
@@ -300,3 +308,65 @@ def test_ops_pickle_by_name_and_come_back_as_the_table_entry() -> None:
         data = pickle.dumps(op)
         assert b"lambda" not in data and b"forward" not in data
         assert pickle.loads(data) is op
+
+
+# -- domain errors and the batched replay ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "x", "error", "message"),
+    [
+        (Value.asin, 2.0, ValueError, r"asin: .*\[-1, 1\].* 2\.0"),
+        (Value.asin, -1.5, ValueError, r"asin: .*-1\.5"),
+        (Value.acos, 1.0000001, ValueError, r"acos: .*1\.0000001"),
+        (Value.log1p, -1.0, ValueError, r"log1p: .*> -1.*-1\.0"),
+        (Value.log1p, -3.0, ValueError, r"log1p: .*-3\.0"),
+        (Value.sinh, 800.0, OverflowError, r"sinh: .*800\.0"),
+        (Value.cosh, -800.0, OverflowError, r"cosh: .*-800\.0"),
+        (Value.expm1, 710.0, OverflowError, r"expm1: .*710\.0"),
+    ],
+    ids=["asin-2", "asin-neg", "acos", "log1p-edge", "log1p-neg", "sinh", "cosh", "expm1"],
+)
+def test_new_ops_outside_their_domain_raise_naming_the_op_and_the_value(
+    build: Unary, x: float, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        build(Value(x))
+
+
+@pytest.mark.parametrize("x", [-1.0, 1.0])
+def test_asin_at_the_domain_edge_is_fine_forward_but_its_slope_is_infinite(x: float) -> None:
+    out = Value(x).asin()
+    assert out.data == math.copysign(math.pi / 2, x)
+    with pytest.raises(ZeroDivisionError, match="asin"):
+        out.backward()
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_every_unary_rule_replays_over_a_batch_as_the_eager_engine(name: str) -> None:
+    # trace() runs each op's batched forward and its rule on arrays of samples.
+    import numpy as np
+
+    from microgradx import trace
+
+    build, _, _, xs = UNARY[name]
+    w = Value(1.0)
+    replay = trace(lambda x: build(w * x), xs[0])
+    got = replay.backward(xs, reduction="sum")
+    eager_grad = 0.0
+    for i, x in enumerate(xs):
+        v = Value(1.0)
+        out = build(v * x)
+        out.backward()
+        assert _close(float(got[i]), out.data)
+        eager_grad += v.grad
+    assert isinstance(got, np.ndarray)
+    assert math.isclose(w.grad, eager_grad, rel_tol=1e-12, abs_tol=1e-15)
+
+
+def test_replay_of_asin_names_the_op_and_the_sample_outside_its_domain() -> None:
+    from microgradx import trace
+
+    replay = trace(lambda x: x.asin(), 0.5)
+    with pytest.raises(ValueError, match=r"sample 1: asin: .*2\.0"):
+        replay([0.5, 2.0])

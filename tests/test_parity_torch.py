@@ -41,6 +41,14 @@ UNARY: dict[str, tuple[Callable[[Value], Value], Callable[[Any], Any], list[floa
     "softplus": (Value.softplus, F.softplus, [-1000.0, -4.0, 0.0, 2.0, 15.0, 1000.0]),
     "sin": (Value.sin, torch.sin, [-2.0, 0.0, 1.3]),
     "cos": (Value.cos, torch.cos, [-2.0, 0.0, 1.3]),
+    "tan": (Value.tan, torch.tan, [-1.2, 0.0, 0.5, 1.4]),
+    "sinh": (Value.sinh, torch.sinh, [-3.0, 0.0, 0.5, 2.0, 700.0]),
+    "cosh": (Value.cosh, torch.cosh, [-3.0, 0.0, 0.5, 2.0, -700.0]),
+    "asin": (Value.asin, torch.asin, [-0.9, 0.0, 0.5, 0.99]),
+    "acos": (Value.acos, torch.acos, [-0.9, 0.0, 0.5, 0.99]),
+    "atan": (Value.atan, torch.atan, [-50.0, 0.0, 0.7, 1e8]),
+    "log1p": (Value.log1p, torch.log1p, [-0.9, 0.0, 1e-12, 3.0]),
+    "expm1": (Value.expm1, torch.expm1, [-20.0, -1.0, 0.0, 1e-12, 2.0, 700.0]),
     "pow3": (lambda v: v**3, lambda t: t**3, [-1.5, 0.0, 2.0]),
     "pow-0.5": (lambda v: v**-0.5, lambda t: t**-0.5, [0.2, 4.0]),
     "pow0": (lambda v: v**0, lambda t: t**0, [-1.0, 0.0, 2.0]),
@@ -173,7 +181,8 @@ def test_composite_hessian_matches_torch(name: str, point: tuple[float, float, f
 @pytest.mark.parametrize(
     ("name", "x"),
     [(n, x) for n in ("exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "sin", "cos", "pow3",
-                      "pow-0.5") for x in UNARY[n][2] if abs(x) < 100],
+                      "pow-0.5", "tan", "sinh", "cosh", "asin", "acos", "atan", "log1p", "expm1")
+     for x in UNARY[n][2] if abs(x) < 100],
 )  # fmt: skip
 def test_second_derivative_of_each_unary_op_matches_torch(name: str, x: float) -> None:
     ours_fn, theirs_fn, _ = UNARY[name]
