@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -130,23 +130,35 @@ def mae(pred: Any, target: Any) -> Value:
 # -- binary classification ----------------------------------------------------------------
 
 
-def binary_cross_entropy(prob: Any, target: Any, eps: float = 1e-12) -> Value:
-    """Mean of −[y·log p + (1 − y)·log(1 − p)] from probabilities p, clipped to [eps, 1 − eps].
+LOG_FLOOR = -100.0
+"""``binary_cross_entropy`` clamps each log at −100, as PyTorch does, so p = 0 or 1 gives a finite
+loss (at most 100 per sample) instead of infinity, while every p inside (0, 1) is exact."""
 
-    Clipping keeps log() finite when p is exactly 0 or 1; a clipped p is a constant, so it
-    passes no gradient (like ``torch.clamp``). For raw scores use the ``_with_logits`` form.
+
+def binary_cross_entropy(prob: Any, target: Any) -> Value:
+    """Mean of −[y·log p + (1 − y)·log(1 − p)] from probabilities p, each log clamped at −100.
+
+    As PyTorch: log(1 − p) is computed as log1p(−p), and a log below −100 (p < 3.7e-44,
+    including p = 0, or p = 1) counts as −100, a constant that passes no gradient. Elsewhere
+    the loss and its gradient are exact: p = 1e-15, y = 1 gives 34.54 and dL/dp = −1e15.
+    (PyTorch's backward divides by max(p·(1 − p), 1e-12) instead, so its gradient differs
+    from the derivative of its own loss within 1e-12 of 0 and 1.)
+    For raw scores use the ``_with_logits`` form, which never forms p.
     """
     who = "binary_cross_entropy"
-    eps = finite_real(eps, who, "eps")
-    if not 0.0 < eps < 0.5:
-        raise ValueError(f"{who}: eps must be in (0, 0.5), got {eps!r}")
     terms = []
     for p, y in _pairs(prob, target, who):
         _check_probability(p.data, who)
         _check_probability(y, who, "target")
-        if p.data < eps or p.data > 1.0 - eps:
-            p = Value(min(max(p.data, eps), 1.0 - eps))
-        terms.append(-(y * p.log() + (1.0 - y) * (1.0 - p).log()))
+        log_p: Value | float = LOG_FLOOR
+        log_q: Value | float = LOG_FLOOR
+        if p.data > 0.0 and math.log(p.data) > LOG_FLOOR:
+            log_p = p.log()
+        if p.data < 1.0 and math.log1p(-p.data) > LOG_FLOOR:
+            log_q = (-p).log1p()
+        # At most one log is clamped (log p < −100 needs p < 3.7e-44; log(1 − p) < −100 needs
+        # p = 1, as the float below 1 is 1 − 2⁻⁵³), so the term is always a Value of p.
+        terms.append(cast(Value, -(y * log_p + (1.0 - y) * log_q)))
     return _mean(terms)
 
 
@@ -165,13 +177,19 @@ def binary_cross_entropy_with_logits(logit: Any, target: Any) -> Value:
 
 
 def hinge(score: Any, target: Any) -> Value:
-    """Mean hinge loss max(0, 1 − y·s) (micrograd's SVM loss) with labels y in {−1, +1}."""
-    terms = []
-    for s, y in _pairs(score, target, "hinge"):
-        if y not in (-1.0, 1.0):
-            raise ValueError(f"hinge: label must be -1 or +1, got {y!r}")
-        terms.append((1.0 - y * s).relu())
-    return _mean(terms)
+    """Mean hinge loss max(0, 1 − y·s) (micrograd's SVM loss); labels {−1, +1} or {0, 1}.
+
+    Label 0 means the negative class (−1), as in ``fit(loss="hinge")`` and the datasets; a
+    batch that mixes 0 with −1 is refused, since it cannot say which labelling it uses.
+    """
+    pairs = _pairs(score, target, "hinge")
+    labels = {y for _, y in pairs}
+    for y in sorted(labels):
+        if y not in (-1.0, 0.0, 1.0):
+            raise ValueError(f"hinge: label must be -1 or +1 (or 0 or 1), got {y!r}")
+    if {-1.0, 0.0} <= labels:
+        raise ValueError("hinge: labels mix 0 and -1; use {0, 1} or {-1, +1}, not both")
+    return _mean([(1.0 - (y or -1.0) * s).relu() for s, y in pairs])
 
 
 # -- multi-class classification -----------------------------------------------------------
@@ -194,17 +212,20 @@ def _shifted_exps(zs: list[Value]) -> tuple[float, list[Value]]:
     return m, [(z - m).exp() for z in zs]
 
 
-def _logsumexp(zs: list[Value]) -> Value:
-    # log Σ e^z = m + log Σ e^(z − m); the sum is ≥ 1, so the log is finite.
-    m, exps = _shifted_exps(zs)
-    return _sum(exps).log() + m
+def _shifted_lse(zs: list[Value]) -> tuple[list[Value], Value]:
+    """([zᵢ − m], log Σⱼ e^(zⱼ − m)) with m = max z: log softmax(z)ᵢ is their difference.
+
+    The sum is ≥ 1, so the log is finite; m is never added back, since (log Σ + m) − zᵢ loses
+    the low digits when m is large (for logits [1e15, 1e15] it gives 0.75 instead of ln 2)."""
+    m = max(z.data for z in zs)
+    shifted = [z - m for z in zs]
+    return shifted, _sum([s.exp() for s in shifted]).log()
 
 
 def log_softmax(logits: Sequence[Pred]) -> list[Value]:
-    """log softmax(z)ᵢ = zᵢ − log Σⱼ e^zⱼ, stable for logits of any size (log-sum-exp trick)."""
-    zs = _logit_list(logits, "log_softmax")
-    lse = _logsumexp(zs)
-    return [z - lse for z in zs]
+    """log softmax(z)ᵢ = zᵢ − log Σⱼ e^zⱼ, computed as (zᵢ − m) − log Σⱼ e^(zⱼ − m), m = max z."""
+    shifted, lse = _shifted_lse(_logit_list(logits, "log_softmax"))
+    return [s - lse for s in shifted]
 
 
 def softmax(logits: Sequence[Pred]) -> list[Value]:
@@ -241,7 +262,8 @@ def cross_entropy(logits: Any, target: Any) -> Value:
         return _mean([cross_entropy(row, t) for row, t in zip(rows, targets, strict=True)])
     zs = _logit_list(logits, who)
     t = _class_index(target, len(zs), who)
-    return _logsumexp(zs) - zs[t]  # = −(z_t − log Σ e^z) = −log_softmax(z)[t]
+    shifted, lse = _shifted_lse(zs)
+    return lse - shifted[t]  # = −log_softmax(z)[t]
 
 
 # -- regularisation -----------------------------------------------------------------------

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microgradx import Value
 from microgradx.losses import (
@@ -96,13 +98,37 @@ def test_binary_cross_entropy_matches_formula() -> None:
     assert binary_cross_entropy(values(ps), ys).data == pytest.approx(expected, rel=1e-14)
 
 
-def test_binary_cross_entropy_clips_exact_zero_and_one() -> None:
+def test_binary_cross_entropy_clamps_the_log_at_minus_100_for_exact_zero_and_one() -> None:
     p = Value(0.0)
     loss = binary_cross_entropy(p, 1)
-    assert loss.data == pytest.approx(-math.log(1e-12), rel=1e-12)
+    assert loss.data == 100.0  # PyTorch's value: log 0 counts as −100
     loss.backward()
-    assert p.grad == 0.0  # a clipped probability is a constant, as with torch.clamp
-    assert binary_cross_entropy(Value(1.0), 1).data == pytest.approx(0.0, abs=1e-11)
+    assert p.grad == 0.0  # a clamped log is a constant, as with torch.clamp
+    assert binary_cross_entropy(Value(1.0), 0).data == 100.0
+    assert binary_cross_entropy(Value(1.0), 1).data == 0.0
+    assert binary_cross_entropy(Value(0.0), 0).data == 0.0
+
+
+def test_binary_cross_entropy_is_exact_close_to_zero() -> None:
+    # Clipping p to [1e-12, 1 − 1e-12] gave 27.63 and a zero gradient here.
+    p = Value(1e-15)
+    loss = binary_cross_entropy(p, 1)
+    assert loss.data == pytest.approx(-math.log(1e-15), rel=1e-15)
+    assert round(loss.data, 2) == 34.54
+    loss.backward()
+    assert p.grad == pytest.approx(-1e15, rel=1e-15)  # d/dp −log p = −1/p
+    numeric = central_difference(lambda v: binary_cross_entropy(v, [1.0]), [1e-15], h=1e-18)[0]
+    assert p.grad == pytest.approx(numeric, rel=1e-6)
+
+
+def test_binary_cross_entropy_is_exact_close_to_one() -> None:
+    # log(1 − p) is taken as log1p(−p): p = 1e-10, y = 0 gives p + p²/2, not 1.000000083e-10.
+    p = Value(1e-10)
+    loss = binary_cross_entropy(p, 0)
+    assert loss.data == pytest.approx(1e-10 + 0.5e-20, rel=1e-15)
+    q = Value(1.0 - 2.0**-40)
+    binary_cross_entropy(q, 0).backward()
+    assert q.grad == pytest.approx(2.0**40, rel=1e-12)  # d/dp −log(1 − p) = 1/(1 − p)
 
 
 def test_bce_with_logits_equals_bce_of_sigmoid() -> None:
@@ -354,6 +380,119 @@ def test_batched_cross_entropy_matches_torch() -> None:
     np.testing.assert_allclose([[v.grad for v in r] for r in vs], t.grad.numpy(), rtol=1e-12)
 
 
+# -- exactly as PyTorch across whole classes of inputs -----------------------------------------
+
+torch_cases = settings(max_examples=60, deadline=None, derandomize=True)
+# Probabilities from every region: exact 0 and 1, where the −100 clamp acts (p < 3.7e-44),
+# tiny and near-1 values where clipping used to change the result, and the bulk.
+probabilities = st.one_of(
+    st.sampled_from([0.0, 1.0, 1e-300, 3e-44, 4e-44, 1e-15, 0.5, 1.0 - 2.0**-53]),
+    st.floats(1e-320, 1e-10),
+    st.floats(0.0, 1.0).map(lambda q: 1.0 - q * 1e-10),
+    st.floats(0.0, 1.0),
+)
+bce_batches = st.lists(st.tuples(probabilities, st.floats(0.0, 1.0)), min_size=1, max_size=6)
+
+
+def _torch_bce(pairs: list[tuple[float, float]]) -> tuple[float, list[float]]:
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([p for p, _ in pairs], dtype=torch.float64, requires_grad=True)
+    y = torch.tensor([y for _, y in pairs], dtype=torch.float64)
+    loss = torch.nn.functional.binary_cross_entropy(t, y)
+    loss.backward()
+    return loss.item(), t.grad.tolist()
+
+
+@torch_cases
+@given(pairs=bce_batches)
+def test_binary_cross_entropy_value_equals_torchs_for_any_probabilities(
+    pairs: list[tuple[float, float]],
+) -> None:
+    theirs, _ = _torch_bce(pairs)
+    ours = binary_cross_entropy(values([p for p, _ in pairs]), [y for _, y in pairs])
+    assert ours.data == pytest.approx(theirs, rel=1e-13, abs=1e-300)
+
+
+@torch_cases
+@given(pairs=bce_batches)
+def test_binary_cross_entropy_gradient_equals_torchs_where_torch_is_exact(
+    pairs: list[tuple[float, float]],
+) -> None:
+    # PyTorch's backward divides by max(p(1 − p), 1e-12): only where that clamp is idle is its
+    # gradient the derivative of its loss. There ours must agree; elsewhere ours stays exact.
+    pairs = [(p, y) for p, y in pairs if p * (1.0 - p) >= 1e-12] or [(0.5, 0.25)]
+    _, theirs = _torch_bce(pairs)
+    ps, ys = [p for p, _ in pairs], [y for _, y in pairs]
+    vs = values(ps)
+    binary_cross_entropy(vs, ys).backward()
+    for v, t, p, y in zip(vs, theirs, ps, ys, strict=True):
+        scale = (y / p + (1.0 - y) / (1.0 - p)) / len(ps)  # the size of the terms that cancel
+        assert abs(v.grad - t) <= 1e-12 * scale
+
+
+@pytest.mark.parametrize("p", [1e-15, 1e-20, 1.0 - 2.0**-45])
+def test_binary_cross_entropy_gradient_is_exact_where_torchs_backward_clamps(p: float) -> None:
+    for y in (0.0, 0.3, 1.0):
+        v = Value(p)
+        binary_cross_entropy(v, y).backward()
+        assert v.grad == pytest.approx(-y / p + (1.0 - y) / (1.0 - p), rel=1e-12)
+
+
+logit_rows = st.integers(1, 6).flatmap(
+    lambda k: st.tuples(
+        st.lists(
+            st.one_of(st.floats(-1e15, 1e15), st.sampled_from([1e15, -1e15, 0.0, 1000.0])),
+            min_size=k,
+            max_size=k,
+        ),
+        st.integers(0, k - 1),
+    )
+)
+
+
+@torch_cases
+@given(row=logit_rows)
+def test_cross_entropy_equals_torchs_for_any_logits(row: tuple[list[float], int]) -> None:
+    torch = pytest.importorskip("torch")
+    logits, target = row
+    vs = values(logits)
+    ours = cross_entropy(vs, target)
+    ours.backward()
+    t = torch.tensor([logits], dtype=torch.float64, requires_grad=True)
+    theirs = torch.nn.functional.cross_entropy(t, torch.tensor([target]))
+    theirs.backward()
+    assert ours.data == pytest.approx(theirs.item(), rel=1e-12, abs=1e-12)
+    np.testing.assert_allclose([v.grad for v in vs], t.grad[0].tolist(), rtol=1e-12, atol=1e-12)
+
+
+@torch_cases
+@given(row=logit_rows, weights=st.lists(st.floats(-2.0, 2.0), min_size=6, max_size=6))
+def test_log_softmax_equals_torchs_for_any_logits(
+    row: tuple[list[float], int], weights: list[float]
+) -> None:
+    torch = pytest.importorskip("torch")
+    logits, _ = row
+    w = weights[: len(logits)]
+    vs = values(logits)
+    ours = log_softmax(vs)
+    sum((wi * o for wi, o in zip(w, ours, strict=True)), Value(0.0)).backward()
+    t = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    theirs = torch.nn.functional.log_softmax(t, dim=0)
+    (theirs @ torch.tensor(w, dtype=torch.float64)).backward()
+    np.testing.assert_allclose([o.data for o in ours], theirs.tolist(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose([v.grad for v in vs], t.grad.tolist(), rtol=1e-12, atol=1e-12)
+
+
+def test_cross_entropy_of_equal_huge_logits_is_ln_2() -> None:
+    # (log Σ e^(z − m) + m) − z gave 0.75 here; (z − m) − log Σ e^(z − m) is exact.
+    zs = values([1e15, 1e15])
+    loss = cross_entropy(zs, 0)
+    assert loss.data == math.log(2.0)
+    loss.backward()
+    assert [z.grad for z in zs] == [-0.5, 0.5]
+    assert [v.data for v in log_softmax(values([1e15, 1e15]))] == [-math.log(2.0)] * 2
+
+
 # -- validation ------------------------------------------------------------------------------
 
 
@@ -398,15 +537,28 @@ def test_a_huge_target_class_is_out_of_range_not_an_overflow() -> None:
         cross_entropy(values([1.0, 2.0, 3.0]), 10**400)
 
 
-@pytest.mark.parametrize(("eps", "error"), [("0.1", TypeError), (math.nan, ValueError)])
-def test_binary_cross_entropy_eps_must_be_a_number(eps: object, error: type) -> None:
-    with pytest.raises(error, match="binary_cross_entropy: eps must be"):
-        binary_cross_entropy([Value(0.5)], [1.0], eps=eps)  # type: ignore[arg-type]
+def test_hinge_labels_must_be_plus_or_minus_one_or_zero_one() -> None:
+    with pytest.raises(ValueError, match=r"hinge: label must be -1 or \+1 \(or 0 or 1\), got 2.0"):
+        hinge(values([0.5, 0.1]), [1, 2])
+    with pytest.raises(ValueError, match=r"hinge: label must be .* got 0.5"):
+        hinge(values([0.5, 0.1]), [1, 0.5])
 
 
-def test_hinge_labels_must_be_plus_or_minus_one() -> None:
-    with pytest.raises(ValueError, match=r"hinge: label must be -1 or \+1, got 0.0"):
-        hinge(values([0.5, 0.1]), [1, 0])
+def test_hinge_refuses_a_batch_mixing_zero_and_minus_one() -> None:
+    with pytest.raises(ValueError, match="hinge: labels mix 0 and -1"):
+        hinge(values([0.5, 0.1, 0.3]), [1, 0, -1])
+
+
+@pytest.mark.parametrize("positive", [1, 1.0, np.int64(1)])
+def test_hinge_reads_zero_one_labels_as_minus_one_plus_one(positive: Any) -> None:
+    scores = [2.0, 0.3, -0.5, -3.0, 0.2]
+    zero_one = [positive, 0, positive, 0, 0]
+    plus_minus = [1, -1, 1, -1, -1]
+    ours, ours_grads = backprop(lambda v: hinge(v, zero_one), scores)
+    theirs, theirs_grads = backprop(lambda v: hinge(v, plus_minus), scores)
+    assert ours == theirs
+    assert ours_grads == theirs_grads
+    assert ours == pytest.approx(np.mean([0.0, 1.3, 1.5, 0.0, 1.2]), rel=1e-15)
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.5])
