@@ -371,10 +371,13 @@ class Value:
             return
         a = self._a
         b = self._b
+        g = self.grad
         if b is None:
-            a.grad += fn.vjp(self.grad, self.data, a.data)  # type: ignore[union-attr]
+            a.grad += fn.vjps[0](g, self.data, a.data)  # type: ignore[union-attr]
         else:
-            da, db = fn.vjp(self.grad, self.data, a.data, b.data)  # type: ignore[union-attr]
+            rule_a, rule_b = fn.vjps
+            da = rule_a(g, self.data, a.data, b.data)  # type: ignore[union-attr]
+            db = rule_b(g, self.data, a.data, b.data)  # type: ignore[union-attr]
             a.grad += da  # type: ignore[union-attr]
             b.grad += db
 
