@@ -134,6 +134,14 @@ TERMS: dict[str, Callable[[Value, Value, Value], Value]] = {
     "softplus": lambda x, w, b: (w * b).softplus(),
     "sin": lambda x, w, b: (x * b).sin(),
     "cos": lambda x, w, b: (w + 1).cos(),
+    "tan": lambda x, w, b: (0.5 * x.tanh()).tan(),
+    "sinh": lambda x, w, b: (x * w).sinh(),
+    "cosh": lambda x, w, b: (w - b).cosh(),
+    "asin": lambda x, w, b: (0.9 * (x * b).tanh()).asin(),
+    "acos": lambda x, w, b: (0.9 * w.tanh()).acos(),
+    "atan": lambda x, w, b: (x * b + w).atan(),
+    "log1p": lambda x, w, b: (b * b).log1p(),
+    "expm1": lambda x, w, b: (0.5 * x).expm1(),
 }
 EXTRA: dict[str, Callable[[Value, Value, Value], Value]] = {
     "power": lambda x, w, b: (x * x + 1) ** 1.5 + b**3,

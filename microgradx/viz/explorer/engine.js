@@ -127,6 +127,64 @@ export const RULES = Object.freeze({
   ),
   sin: op("sin", 1, (a) => Math.sin(a), [(g, out, a) => g * Math.cos(a)], "sin"),
   cos: op("cos", 1, (a) => Math.cos(a), [(g, out, a) => -g * Math.sin(a)], "cos"),
+  tan: op("tan", 1, (a) => Math.tan(a), [(g, out) => g * (1.0 + out * out)], "tan"),
+  sinh: op(
+    "sinh",
+    1,
+    (a) => checkFinite("sinh", Math.sinh(a), `sinh(${fmtFloat(a)}) overflows a float (limit ≈ 710.48)`),
+    [(g, out, a) => g * Math.cosh(a)],
+    "sinh",
+  ),
+  cosh: op(
+    "cosh",
+    1,
+    (a) => checkFinite("cosh", Math.cosh(a), `cosh(${fmtFloat(a)}) overflows a float (limit ≈ 710.48)`),
+    [(g, out, a) => g * Math.sinh(a)],
+    "cosh",
+  ),
+  asin: op(
+    "asin",
+    1,
+    (a) => {
+      if (!(a >= -1.0 && a <= 1.0)) {
+        throw new RangeError(`asin: input must be in [-1, 1], got ${fmtFloat(a)}`);
+      }
+      return Math.asin(a);
+    },
+    [(g, out, a) => pyDiv(g, Math.sqrt(1.0 - a * a))],
+    "asin",
+  ),
+  acos: op(
+    "acos",
+    1,
+    (a) => {
+      if (!(a >= -1.0 && a <= 1.0)) {
+        throw new RangeError(`acos: input must be in [-1, 1], got ${fmtFloat(a)}`);
+      }
+      return Math.acos(a);
+    },
+    [(g, out, a) => pyDiv(-g, Math.sqrt(1.0 - a * a))],
+    "acos",
+  ),
+  atan: op("atan", 1, (a) => Math.atan(a), [(g, out, a) => g / (1.0 + a * a)], "atan"),
+  log1p: op(
+    "log1p",
+    1,
+    (a) => {
+      if (a <= -1.0) throw new RangeError(`log1p: input must be > -1, got ${fmtFloat(a)}`);
+      return Math.log1p(a);
+    },
+    [(g, out, a) => g / (1.0 + a)],
+    "log1p",
+  ),
+  expm1: op(
+    "expm1",
+    1,
+    (a) =>
+      checkFinite("expm1", Math.expm1(a), `expm1(${fmtFloat(a)}) overflows a float (limit ≈ 709.78)`),
+    [(g, out, a) => g * Math.exp(a)],
+    "expm1",
+  ),
 });
 
 function powForward(a, b) {
