@@ -372,12 +372,16 @@ class Value:
         a = self._a
         b = self._b
         g = self.grad
+        out = self._data
         if b is None:
-            a.grad += fn.vjps[0](g, self.data, a.data)  # type: ignore[union-attr]
+            if type(a) is Value:  # as backward: no local derivative for a Constant
+                a.grad += fn.vjps[0](g, out, a._data)
         else:
             rule_a, rule_b = fn.vjps
-            da = rule_a(g, self.data, a.data, b.data)  # type: ignore[union-attr]
-            db = rule_b(g, self.data, a.data, b.data)  # type: ignore[union-attr]
+            x = a._data  # type: ignore[union-attr]
+            y = b._data
+            da = rule_a(g, out, x, y) if type(a) is Value else 0.0
+            db = rule_b(g, out, x, y) if type(b) is Value else 0.0
             a.grad += da  # type: ignore[union-attr]
             b.grad += db
 

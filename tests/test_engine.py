@@ -141,6 +141,15 @@ def test_manual_backward_over_the_topological_order_equals_backward() -> None:
         assert math.isclose(ours.grad, theirs.grad, rel_tol=1e-12)
 
 
+def test_manual_backward_computes_no_derivative_for_a_constant_input() -> None:
+    # d(0 ** y)/d(base) is infinite at 0.5; the base is a constant, so nobody needs it.
+    y = Value(0.5)
+    out = 0.0**y
+    out.grad = 1.0
+    out._backward()
+    assert y.grad == 0.0 and out.parents[0].grad == 0.0
+
+
 def test_manual_backward_adds_to_the_parents_grad_like_micrograd() -> None:
     x = Value(3.0)
     y = x * x  # the same parent twice: both contributions land on x
