@@ -358,6 +358,87 @@ class Value:
 
         return _mimebundle(self)
 
+    # -- pickling and copying --------------------------------------------------------------
+    # A graph is as deep as the computation (a 10⁵-step loop makes a 10⁵-deep chain), so
+    # neither pickle nor deepcopy may recurse along parents. The first Value pickled (the
+    # root) lists its whole graph, parents first, in its state: the pickler then meets every
+    # node after its parents, whose references are memo lookups, not recursion. Nodes are
+    # stored as plain records (data, grad, label, op name and parameter, parents); ops are
+    # looked up by name in the rule table on the way back, never stored as code.
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        """Pickle support: a plain record, plus the whole graph in order for the root."""
+        pending: set[int] | None = getattr(_pickling, "pending", None)
+        if pending is not None and id(self) in pending:  # listed by a root: a record will do
+            pending.discard(id(self))
+            return (None, _record(self), None, None)
+        order = _whole_graph(self)
+        _pickling.pending = {id(v) for v in order if v is not self}
+        # Gradients that are Values (create_graph) may depend on later nodes: set them last.
+        late = [(v, v.grad) for v in order if isinstance(v.grad, Value)]
+        return (order, _record(self), late, _EndOfGraph())
+
+    def __setstate__(self, state: Any) -> None:
+        """Unpickle support: validate a record made by ``__getstate__`` and fill this node."""
+        if not (isinstance(state, tuple) and len(state) == 4):
+            raise ValueError("Value.__setstate__: not a pickled microgradx Value")
+        _, record, late, _ = state
+        if not (isinstance(record, tuple) and len(record) == 7):
+            raise ValueError("Value.__setstate__: not a pickled microgradx Value")
+        data, grad, label, name, param, a, b = record
+        fn = None if name is None else ops.lookup(name, param)
+        if not (a is None or isinstance(a, Value)) or not (b is None or isinstance(b, Value)):
+            raise ValueError("Value.__setstate__: the parents of a Value must be Values")
+        arity = 0 if fn is None else fn.arity
+        if (a is not None, b is not None) != (arity > 0, arity > 1):
+            given = (a is not None) + (b is not None)
+            raise ValueError(f"Value.__setstate__: op {name!r} takes {arity} inputs, got {given}")
+        if not isinstance(label, str):
+            raise TypeError(f"Value.__setstate__: label must be a string, got {label!r}")
+        if type(grad) is not float:
+            raise TypeError(f"Value.__setstate__: grad must be a float, got {grad!r}")
+        self._data = _as_float(data, "Value")
+        self.grad = grad
+        self.label = label
+        self._fn = fn
+        self._a = a
+        self._b = b
+        for v, g in late or ():
+            if not (isinstance(v, Value) and isinstance(g, Value)):
+                raise ValueError("Value.__setstate__: a gradient record must pair two Values")
+            v.grad = g
+
+    def __copy__(self) -> Value:
+        """A new node with the same data, grad, label, op and parents (the graph is shared)."""
+        v = _new(type(self))
+        v._data = self._data
+        v.grad = self.grad
+        v.label = self.label
+        v._fn = self._fn
+        v._a = self._a
+        v._b = self._b
+        return v
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """A copy of the whole graph behind this Value, iteratively (any depth)."""
+        with gc_paused():  # only new acyclic nodes: the collector would rescan them for nothing
+            order = _whole_graph(self)
+            for v in order:  # parents first: their copies exist when a child is copied
+                if id(v) not in memo:
+                    copy = _new(type(v))  # a Constant stays a Constant
+                    copy._data = v._data
+                    copy.grad = v.grad
+                    copy.label = v.label
+                    copy._fn = v._fn
+                    copy._a = None if v._a is None else memo[id(v._a)]
+                    copy._b = None if v._b is None else memo[id(v._b)]
+                    memo[id(v)] = copy
+            for v in order:
+                if isinstance(v.grad, Value):
+                    memo[id(v)].grad = memo[id(v.grad)]
+        result: Value = memo[id(self)]
+        return result
+
     # -- backpropagation ------------------------------------------------------------------
 
     def _backward(self) -> None:
@@ -654,6 +735,67 @@ def backward(root: Value, *, create_graph: bool = False) -> None:
     """Function form of ``root.backward()``, with a clear error for a non-Value root."""
     _expect_root(root, "backward")
     root.backward(create_graph=create_graph)
+
+
+# -- pickling --------------------------------------------------------------------------------
+
+_pickling = threading.local()
+"""``pending``: ids of the nodes a root being pickled has listed; each pickles as a record."""
+
+
+class _EndOfGraph:
+    """The last item of a root's pickled state: once it is pickled, the graph is done."""
+
+    def __reduce__(self) -> tuple[type[bool], tuple[()]]:
+        _pickling.pending = None
+        return bool, ()  # unpickles as False; only its place in the stream matters
+
+
+def _record(v: Value) -> tuple[Any, ...]:
+    """One node as plain data: (data, grad, label, op name, op parameter, parent, parent)."""
+    grad = v.grad
+    if type(grad) is float:
+        pass
+    elif isinstance(grad, Value):
+        grad = 0.0  # set afterwards, from the root's list of Value gradients
+    elif is_real(grad):
+        grad = float(grad)
+    else:
+        raise TypeError(f"pickle: the grad of {v!r} is {type(grad).__name__}, not a number")
+    fn = v._fn
+    name, param = (None, None) if fn is None else (fn.name, fn.param)
+    return (v._data, grad, v.label, name, param, v._a, v._b)
+
+
+def _whole_graph(root: Value) -> list[Value]:
+    """Every node reachable from root through parents and Value gradients, parents first."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    starts = [root]
+    while starts:
+        start = starts.pop()
+        if start in seen:
+            continue
+        stack: list[Value | None] = [start]
+        while stack:  # the post-order walk of _sort, sharing `seen` across starts
+            node = stack.pop()
+            if node is None:
+                node = stack.pop()
+                order.append(node)  # type: ignore[arg-type]
+                grad = node.grad  # type: ignore[union-attr]
+                if isinstance(grad, Value) and grad not in seen:
+                    starts.append(grad)
+            elif node not in seen:
+                seen.add(node)
+                stack.append(node)
+                stack.append(None)
+                b = node._b
+                if b is not None and b not in seen:
+                    stack.append(b)
+                a = node._a
+                if a is not None and a not in seen:
+                    stack.append(a)
+    return order
 
 
 # -- graph construction ------------------------------------------------------------------

@@ -45,12 +45,18 @@ from ._checks import is_int
 from .data import _rng
 from .engine import Value, zero_grad
 
+
+def _linear(v: Value) -> Value:
+    """The identity: a neuron without a nonlinearity (a named function, so models pickle)."""
+    return v
+
+
 ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "relu": Value.relu,
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
     "leaky_relu": Value.leaky_relu,  # slope 0.01, PyTorch's default
-    "linear": lambda v: v,
+    "linear": _linear,
 }
 """Activation name → function applied to a neuron's pre-activation ``w · x + b``."""
 

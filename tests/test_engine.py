@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import doctest
 import math
+import pickle
 import sys
 import threading
 from collections.abc import Callable
@@ -873,3 +875,132 @@ def test_backward_keeps_the_exception_a_rule_raised_and_says_where(create_graph:
 def test_engine_docstring_examples_run() -> None:
     result = doctest.testmod(engine)
     assert result.attempted > 0 and result.failed == 0
+
+
+# -- pickling and copying ------------------------------------------------------------------
+
+
+def _chain(depth: int) -> tuple[Value, Value]:
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(depth):
+        y = (y * 0.999).tanh() + x  # three nodes a step; x is shared by every step
+    return x, y
+
+
+def test_a_pickled_graph_comes_back_with_its_data_labels_ops_and_order() -> None:
+    _, y = _chain(20)
+    copy_y = pickle.loads(pickle.dumps(y))
+    ours, theirs = topological_order(y), topological_order(copy_y)
+    assert [(v.data, v.label, v.op, v._op) for v in ours] == [
+        (v.data, v.label, v.op, v._op) for v in theirs
+    ]
+    assert not set(map(id, ours)) & set(map(id, theirs))  # a copy, sharing nothing
+
+
+def test_a_gradient_computed_on_an_unpickled_graph_equals_the_originals() -> None:
+    x, y = _chain(30)
+    x2, y2 = pickle.loads(pickle.dumps((x, y)))
+    y.backward()
+    y2.backward()
+    assert x2.grad == x.grad != 0.0
+    assert y2.parents[1] is x2  # the leaf pickled next to the graph is the graph's own leaf
+
+
+def test_a_gradient_computed_on_a_deep_copy_equals_the_originals() -> None:
+    x, y = _chain(30)
+    x2, y2 = copy.deepcopy((x, y))
+    assert y2.parents[1] is x2 and x2 is not x
+    y2.backward()
+    assert x.grad == 0.0  # the original is untouched
+    y.backward()
+    assert x2.grad == x.grad != 0.0
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_a_hundred_thousand_deep_graph_pickles_and_deep_copies(how: str) -> None:
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(100_000):
+        y = -y  # one node a step: depth 10⁵, far beyond the recursion limit
+    y2 = pickle.loads(pickle.dumps(y)) if how == "pickle" else copy.deepcopy(y)
+    y2.backward()
+    order = topological_order(y2)
+    assert len(order) == 100_001 and order[0].label == "x" and order[0].grad == 1.0
+
+
+def test_pickled_gradients_come_back_floats_and_create_graph_values() -> None:
+    x = Value(0.7, label="x")
+    f = (x * x).exp()
+    f.backward(create_graph=True)
+    g = x.grad  # a Value: d/dx e^(x²) = 2x·e^(x²), itself a graph over x and f
+    f2, x2 = pickle.loads(pickle.dumps((f, x)))
+    g2 = x2.grad
+    assert isinstance(g2, Value) and g2.data == g.data
+    assert f2 in topological_order(g2)  # the gradient's graph still runs through f's copy
+    x.grad = x2.grad = 0.0
+    g.backward()
+    g2.backward()  # differentiating the copy's gradient again: the same second derivative
+    assert x2.grad == x.grad == pytest.approx((2 + 4 * 0.49) * math.exp(0.49), rel=1e-12)
+    plain = Value(2.0)
+    (plain * 3).backward()
+    assert pickle.loads(pickle.dumps(plain)).grad == 3.0
+
+
+def test_values_pickle_without_code_only_op_names() -> None:
+    _, y = _chain(3)
+    data = pickle.dumps(y)
+    assert b"lambda" not in data and b"forward" not in data
+    for name in (b"tanh", b"mul", b"add"):
+        assert name in data
+
+
+def test_pickling_a_parameterised_op_keeps_its_exact_parameter() -> None:
+    x = Value(1.3)
+    y = (x**0.1234567).leaky_relu(0.2) + x**0.1234568  # two exponents that print alike
+    y2 = pickle.loads(pickle.dumps(y))
+    assert y2.data == y.data
+    assert [v._fn for v in topological_order(y2)] == [v._fn for v in topological_order(y)]
+
+
+@pytest.mark.parametrize(
+    ("record", "error", "message"),
+    [
+        ((1.0, 0.0, "", "eval", None, None, None), ValueError, "no primitive op named 'eval'"),
+        ((1.0, 0.0, "", "add", None, None, None), ValueError, "op 'add' takes 2 inputs, got 0"),
+        ((math.inf, 0.0, "", None, None, None, None), ValueError, "not finite"),
+        ((1.0, 0.0, 3, None, None, None, None), TypeError, "label must be a string"),
+        ((1.0, "0", "", None, None, None, None), TypeError, "grad must be a float"),
+        ((1.0, 0.0, "", "neg", None, "x", None), ValueError, "parents of a Value must be Values"),
+    ],
+    ids=["unknown-op", "arity", "inf", "label", "grad", "parent"],
+)
+def test_unpickling_validates_every_field(record: tuple, error: type, message: str) -> None:
+    v = Value.__new__(Value)
+    with pytest.raises(error, match=message):
+        v.__setstate__((None, record, None, None))
+
+
+def test_unpickling_refuses_a_state_that_is_not_a_values() -> None:
+    with pytest.raises(ValueError, match="not a pickled microgradx Value"):
+        Value.__new__(Value).__setstate__({"data": 1.0})
+
+
+@pytest.mark.parametrize("how", ["pickle", "deepcopy"])
+def test_constants_stay_constants_through_pickle_and_deepcopy(how: str) -> None:
+    from microgradx.engine import Constant
+
+    x = Value(1.5, label="x")
+    y = 2 * x + Constant(0.25)
+    y2 = pickle.loads(pickle.dumps(y)) if how == "pickle" else copy.deepcopy(y)
+    kinds = [type(v) for v in topological_order(y2)]
+    assert kinds == [type(v) for v in topological_order(y)]
+    assert kinds.count(Constant) == 2
+
+
+def test_a_shallow_copy_shares_the_parents() -> None:
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    c.label = "c"
+    d = copy.copy(c)
+    assert d is not c and d.parents == (a, b) and d.op == "mul" and d.label == "c"

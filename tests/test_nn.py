@@ -410,3 +410,54 @@ def test_mlp_learns_xor(seed: int) -> None:
     assert loss.data < 1e-3 < first
     preds = [model(x) for x in xs]
     assert [p.data > 0.5 for p in preds if isinstance(p, Value)] == [False, True, True, False]
+
+
+# -- pickling and copying models -------------------------------------------------------------
+
+
+def _loss_and_grads(model: MLP) -> tuple[float, list[float]]:
+    model.zero_grad()
+    loss = mse([model([0.3, -1.2]), model([1.0, 0.5])], [1.0, -1.0])
+    loss.backward()
+    return loss.data, [p.grad for p in model.parameters()]
+
+
+def _train_elsewhere(data: bytes) -> tuple[float, list[float]]:
+    """Runs in a worker process: unpickle a model, return its loss and gradients."""
+    import pickle
+
+    return _loss_and_grads(pickle.loads(data))
+
+
+@pytest.mark.parametrize("output_activation", ["linear", "tanh"])
+def test_an_mlp_pickles_and_gives_the_same_loss_and_gradients(output_activation: str) -> None:
+    import pickle
+
+    model = MLP(2, [4, 3, 1], seed=3, output_activation=output_activation)
+    copy_ = pickle.loads(pickle.dumps(model))
+    assert copy_.parameter_values() == model.parameter_values()
+    assert [n for n, _ in copy_.named_parameters()] == [n for n, _ in model.named_parameters()]
+    assert _loss_and_grads(copy_) == _loss_and_grads(model)
+
+
+def test_a_deep_copied_mlp_trains_independently_of_the_original() -> None:
+    import copy
+
+    model = MLP(2, [4, 1], seed=5)
+    before = model.parameter_values()
+    twin = copy.deepcopy(model)
+    assert _loss_and_grads(twin) == _loss_and_grads(model)
+    Adam(twin.parameters(), lr=0.1).step()
+    assert model.parameter_values() == before != twin.parameter_values()
+
+
+def test_an_mlp_round_trips_through_a_multiprocessing_worker() -> None:
+    import multiprocessing
+    import pickle
+
+    model = MLP(2, [3, 1], seed=7)
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        theirs = pool.apply(_train_elsewhere, (pickle.dumps(model),))
+        returned = pool.apply(pickle.loads, (pickle.dumps(model),))  # and back again
+    assert theirs == _loss_and_grads(model)
+    assert returned.parameter_values() == model.parameter_values()
