@@ -184,9 +184,16 @@ function mean(terms) {
   return div(sum(terms), terms.length);
 }
 
-function logSumExp(zs) {
+/** losses._shifted_lse: ([zᵢ − m], log Σ e^(zⱼ − m)) with m = max z, never adding m back. */
+function shiftedLse(zs) {
   const m = Math.max(...zs.map((z) => z.data));
-  return add(apply(RULES.log, sum(zs.map((z) => apply(RULES.exp, sub(z, m))))), m);
+  const shifted = zs.map((z) => sub(z, m));
+  return [shifted, apply(RULES.log, sum(shifted.map((s) => apply(RULES.exp, s))))];
+}
+
+function crossEntropy(zs, t) {
+  const [shifted, lse] = shiftedLse(zs);
+  return sub(lse, shifted[t]);
 }
 
 export const LOSSES = {
@@ -194,7 +201,7 @@ export const LOSSES = {
   bce: (preds, ys) =>
     mean(preds.map((z, i) => sub(apply(RULES.softplus, z), mul(ys[i], z)))),
   mse: (preds, ys) => mean(preds.map((p, i) => mul(sub(p, ys[i]), sub(p, ys[i])))),
-  cross_entropy: (preds, ys) => mean(preds.map((zs, i) => sub(logSumExp(zs), zs[ys[i]]))),
+  cross_entropy: (preds, ys) => mean(preds.map((zs, i) => crossEntropy(zs, ys[i]))),
 };
 
 /** The targets a loss expects (train._objective), or an Error naming the mismatch. */
