@@ -12,7 +12,15 @@ import argparse
 import sys
 from typing import Any
 
-from .graphcmd import FUNCTIONS, ExpressionError, _assignment, parse_expression
+from .graphcmd import (
+    FUNCTIONS,
+    ExpressionError,
+    _fail,
+    _named_leaves,
+    _output,
+    _variables,
+    parse_expression,
+)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -37,14 +45,12 @@ def add_parser(subparsers: Any) -> None:
         help="starting value of a variable (repeat for each variable)",
     )
     p.add_argument(
-        "-o", "--output", default="explore.html", help="output file (default explore.html)"
+        "-o",
+        "--output",
+        default="explore.html",
+        help="output file, a directory (writes explore.html there) or - for standard output",
     )
     p.set_defaults(run=run)
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(f"microgradx explore: error: {message}", file=sys.stderr)
-    return code
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,17 +58,25 @@ def run(args: argparse.Namespace) -> int:
     from .viz import GraphvizNotFoundError
     from .viz.explore import explore
 
+    if not args.output:
+        return _fail("-o needs a file name, a directory, or - for standard output", 2, "explore")
+    output = _output(args.output, "explore.html")
     try:
-        variables = dict(_assignment(a) for a in args.assignments)
+        variables = _variables(args.assignments, "explore")
         root = parse_expression(args.expression, variables)
         page = explore(root, title=args.expression)
     except (ExpressionError, ValueError) as e:
-        return _fail(str(e))
+        return _fail(str(e), 2, "explore")
     except GraphvizNotFoundError as e:
-        return _fail(str(e), code=1)
+        return _fail(str(e), 1, "explore")
+    _named_leaves(variables, root, "explore")
+    if output is None:
+        sys.stdout.write(page.html)
+        sys.stdout.flush()
+        return 0
     try:
-        path = page.save(args.output)
+        path = page.save(output)
     except OSError as e:
-        return _fail(f"cannot write {args.output}: {e.strerror or e}", code=1)
+        return _fail(f"cannot write {output}: {e.strerror or e}", 1, "explore")
     print(f"wrote {path} ({len(page.html.encode('utf-8')):,} bytes): open it in a browser")
     return 0

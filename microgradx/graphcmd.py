@@ -317,33 +317,44 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(run=run)
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"microgradx graph: error: {message}", file=sys.stderr)
+def _fail(message: str, code: int = 2, command: str = "graph") -> int:
+    print(f"microgradx {command}: error: {message}", file=sys.stderr)
     return code
 
 
-def _warn(message: str) -> None:
-    print(f"microgradx graph: warning: {message}", file=sys.stderr)
+def _warn(message: str, command: str = "graph") -> None:
+    print(f"microgradx {command}: warning: {message}", file=sys.stderr)
 
 
-def _variables(assignments: list[str]) -> dict[str, float]:
+def _variables(assignments: list[str], command: str = "graph") -> dict[str, float]:
     """``--set`` values by name; a name given twice warns and the last value wins."""
     variables: dict[str, float] = {}
     for text in assignments:
         name, value = _assignment(text)
         if name in variables:
-            _warn(f"--set {name} given twice; using the last value, {value:g}")
+            _warn(f"--set {name} given twice; using the last value, {value:g}", command)
         variables[name] = value
     return variables
 
 
-def _output(text: str, fmt: str | None) -> Path | None:
-    """Where ``-o`` writes: a file, ``graph.<fmt>`` inside a directory, or None for stdout."""
+def _named_leaves(
+    variables: dict[str, float], root: Value, command: str = "graph"
+) -> dict[str, Value]:
+    """The expression's labelled leaves by name; warns about each ``--set`` name it never uses."""
+    leaves = {v.label: v for v in topological_order(root) if v.is_leaf() and v.label}
+    for name in variables:
+        if name not in leaves:
+            _warn(f"--set {name}: the expression does not use {name}", command)
+    return leaves
+
+
+def _output(text: str, default_name: str) -> Path | None:
+    """Where ``-o`` writes: a file, ``default_name`` inside a directory, or None for stdout."""
     if text == "-":
         return None
     output = Path(text)
     if text.endswith(("/", os.sep)) or output.is_dir():
-        return output / f"graph.{fmt or 'svg'}"
+        return output / default_name
     return output
 
 
@@ -353,7 +364,7 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.output:
         return _fail("-o needs a file name, a directory, or - for standard output")
-    output = _output(args.output, args.format)
+    output = _output(args.output, f"graph.{args.format or 'svg'}")
     suffix = output.suffix.lstrip(".").lower() if output is not None else ""
     fmt = args.format or suffix or "svg"
     if fmt not in ("svg", "png", "dot"):
@@ -368,10 +379,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(e))
     except (ArithmeticError, ValueError) as e:  # backward can still meet e.g. 0 ** -1
         return _fail(f"cannot differentiate: {_one_line(e)}")
-    leaves = {v.label: v for v in topological_order(root) if v.is_leaf() and v.label}
-    for name in variables:
-        if name not in leaves:
-            _warn(f"--set {name}: the expression does not use {name}")
+    leaves = _named_leaves(variables, root)
     dot = draw_dot(root, rankdir=args.rankdir, title=args.expression)
     try:
         if output is None:

@@ -153,3 +153,25 @@ def test_a_model_too_big_to_draw_shows_its_first_neuron():
     page = explore(MLP(2, [16, 16, 1], seed=0)).html
     assert "neuron L1.N1 of" in page and '"tab":"training"' in page
     assert '"layers":[16,16]' in page
+
+
+@needs_dot
+def test_the_command_handles_output_like_graph(tmp_path, capsys):
+    assert run_explore("x * 2", "--set", "x=1", "-o", "") == 2
+    assert "-o needs a file name" in capsys.readouterr().err
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    assert run_explore("x * 2", "--set", "x=1", "-o", f"{folder}/") == 0
+    assert (folder / "explore.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    capsys.readouterr()
+    assert run_explore("x * 2", "--set", "x=1", "-o", "-") == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+@needs_dot
+def test_the_command_warns_about_unused_or_repeated_variables(tmp_path, capsys):
+    out = tmp_path / "e.html"
+    assert run_explore("x * 2", "--set", "x=1", "--set", "x=3", "--set", "y=2", "-o", str(out)) == 0
+    err = capsys.readouterr().err
+    assert "microgradx explore: warning: --set x given twice" in err
+    assert "--set y: the expression does not use y" in err
