@@ -44,7 +44,7 @@ lint: $(DEV)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python -m pip install --quiet -e '.[bench,parity]'
 	$(BIN)/python benchmarks/run_all.py
 
 docs: $(STAMP) graphviz
@@ -56,7 +56,7 @@ notebooks: $(STAMP)
 
 # The text twins (notebooks/NN_*.py) are the source: copy their cells into the .ipynb files
 # (keeping cell ids), then execute each notebook so the stored .ipynb shows its outputs.
-notebooks-build: $(STAMP) graphviz
+notebooks-build: $(DEV) graphviz
 	$(BIN)/jupytext --quiet --to ipynb --update notebooks/[0-9]*.py
 	$(BIN)/python notebooks/execute.py notebooks/[0-9]*.ipynb
 

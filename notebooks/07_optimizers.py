@@ -284,8 +284,9 @@ assert test_accuracy >= 0.9
 # test accuracy:
 
 # %%
-fig = plot_decision_boundary(model, X_test, y_test)
+fig = plot_decision_boundary(model, X_test, y_test, points="test")
 assert f"accuracy {test_accuracy:.1%}" in fig.axes[0].get_title()
+assert "test" in fig.axes[0].get_title()
 fig
 
 # %% [markdown]
