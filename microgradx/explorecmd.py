@@ -15,6 +15,7 @@ from typing import Any
 from .graphcmd import (
     FUNCTIONS,
     ExpressionError,
+    _add_expression_arguments,
     _fail,
     _named_leaves,
     _output,
@@ -35,15 +36,7 @@ def add_parser(subparsers: Any) -> None:
             f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
         ),
     )
-    p.add_argument("expression", metavar="EXPR", help='the expression, e.g. "tanh(x*w + b)"')
-    p.add_argument(
-        "--set",
-        dest="assignments",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="starting value of a variable (repeat for each variable)",
-    )
+    _add_expression_arguments(p, "starting value of a variable (repeat for each variable)")
     p.add_argument(
         "-o",
         "--output",

@@ -297,15 +297,7 @@ def add_parser(subparsers: Any) -> None:
             f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
         ),
     )
-    p.add_argument("expression", metavar="EXPR", help='the expression, e.g. "tanh(x*w + b)"')
-    p.add_argument(
-        "--set",
-        dest="assignments",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="value of a variable (repeat for each variable)",
-    )
+    _add_expression_arguments(p, "value of a variable (repeat for each variable)")
     p.add_argument("-o", "--output", default="graph.svg", help="output file (default graph.svg)")
     p.add_argument(
         "--format",
@@ -315,6 +307,19 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--no-backward", action="store_true", help="draw without running backward()")
     p.add_argument("--rankdir", choices=("LR", "TB"), default="LR", help="layout direction")
     p.set_defaults(run=run)
+
+
+def _add_expression_arguments(p: argparse.ArgumentParser, set_help: str) -> None:
+    """EXPR and ``--set NAME=VALUE``, as ``graph`` and ``explore`` both take them."""
+    p.add_argument("expression", metavar="EXPR", help='the expression, e.g. "tanh(x*w + b)"')
+    p.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=set_help,
+    )
 
 
 def _fail(message: str, code: int = 2, command: str = "graph") -> int:

@@ -164,6 +164,24 @@ def _caption_html(
 GradOf = Callable[[Value], "float | None"]
 
 
+def _digraph(rankdir: str) -> graphviz.Digraph:
+    """An empty Digraph in the house look (fonts, spacing, edge colour); the explorer too."""
+    return graphviz.Digraph(
+        name="microgradx",
+        format="svg",  # as micrograd's draw_dot: .render("gout") writes gout.svg
+        graph_attr={
+            "rankdir": rankdir,
+            "fontname": _FONT,
+            "fontsize": "12",
+            "nodesep": "0.25",
+            "ranksep": "0.4",
+            "bgcolor": "white",
+        },
+        node_attr={"fontname": _FONT, "fontsize": "11", "penwidth": "1.2"},
+        edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#64748b"},
+    )
+
+
 def _draw(
     plan: _Plan,
     *,
@@ -181,20 +199,7 @@ def _draw(
 ) -> graphviz.Digraph:
     """Turn a plan into a Digraph; the step-by-step frames reuse it with their own grads."""
     root = plan.root
-    dot = graphviz.Digraph(
-        name="microgradx",
-        format="svg",  # as micrograd's draw_dot: .render("gout") writes gout.svg
-        graph_attr={
-            "rankdir": rankdir,
-            "fontname": _FONT,
-            "fontsize": "12",
-            "nodesep": "0.25",
-            "ranksep": "0.4",
-            "bgcolor": "white",
-        },
-        node_attr={"fontname": _FONT, "fontsize": "11", "penwidth": "1.2"},
-        edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#64748b"},
-    )
+    dot = _digraph(rankdir)
     roles_seen: dict[str, None] = {}
 
     def box_style(role: str) -> dict[str, str]:

@@ -30,14 +30,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import graphviz
-
 from .._files import atomic_write_bytes
 from ..engine import Value, topological_order
 from ..nn import MLP
-from .dot import _caption_html, _fields, _parameter_set, _role
+from .dot import _caption_html, _digraph, _fields, _parameter_set, _role
 from .render import _pipe
-from .style import _DERIV_COLOR, _FONT, _OP_FILL, _ROLE_STYLES, _record_text
+from .style import _DERIV_COLOR, _OP_FILL, _ROLE_STYLES, _record_text
 
 MAX_NODES = 400
 """The Expression tab draws graphs of at most this many Values (ops included)."""
@@ -163,19 +161,7 @@ def _layout_svg(order: list[Value], title: str | None) -> str:
     for v in order:
         for p in v.parents:
             consumers[index[p]] += 1
-    dot = graphviz.Digraph(
-        name="microgradx",
-        graph_attr={
-            "rankdir": "LR",
-            "fontname": _FONT,
-            "fontsize": "12",
-            "nodesep": "0.25",
-            "ranksep": "0.4",
-            "bgcolor": "white",
-        },
-        node_attr={"fontname": _FONT, "fontsize": "11", "penwidth": "1.2"},
-        edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#64748b"},
-    )
+    dot = _digraph("LR")
     roles: dict[str, None] = {}
     params = _parameter_set(None, "explore")  # a live Module's parameters; inputs are the rest
     for i, v in enumerate(order):
