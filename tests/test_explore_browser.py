@@ -92,9 +92,11 @@ class Opened:
 def open_page(browser: Any, tmp_path: Path) -> Iterator[Callable[[Any], Opened]]:
     pages: list[Opened] = []
 
-    def opener(root: Any, title: str | None = None) -> Opened:
+    def opener(root: Any, title: str | None = None, width: int | None = None) -> Opened:
         path = explore(root, title=title).save(tmp_path / f"page{len(pages)}.html")
         opened = Opened(browser.new_page())
+        if width is not None:  # before the page loads: it fits its picture to the width once
+            opened.page.set_viewport_size({"width": width, "height": 900})
         opened.page.goto(path.as_uri())
         opened.page.wait_for_function("window.explorer !== undefined")
         pages.append(opened)
@@ -327,9 +329,14 @@ def test_the_notebook_view_runs_inside_its_iframe(browser, tmp_path):
 
 def test_a_screenshot_of_the_expression_tab(open_page, tmp_path):
     page = open_page(
-        parse_expression("tanh(x*w + b)", {"x": 2, "w": -3, "b": 6.8814}), title="tanh(x*w + b)"
+        parse_expression("tanh(x*w + b)", {"x": 2, "w": -3, "b": 6.8814}),
+        title="tanh(x*w + b)",
+        width=1920,
     )
     page.js("explorer.step(-4)")
+    pane = "document.querySelector('.graph')"
+    # The whole neuron is in view at a desktop width: no horizontal scrolling in the picture.
+    assert page.js(f"{pane}.scrollWidth <= {pane}.clientWidth + 1")
     out = tmp_path / "explorer_expression.png"
     page.page.screenshot(path=str(out))
     assert out.read_bytes().startswith(b"\x89PNG")
