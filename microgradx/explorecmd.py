@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from .graphcmd import (
-    FUNCTIONS,
+    ALLOWED,
     ExpressionError,
     _add_expression_arguments,
     _fail,
@@ -32,8 +32,7 @@ def add_parser(subparsers: Any) -> None:
         description=(
             'Write the backprop explorer of EXPR, e.g. "tanh(x*w + b)": move the inputs, step '
             "through the forward and backward pass node by node, and train a small network. "
-            "Allowed: variables, numbers, + - * / **, unary -, and "
-            f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
+            + ALLOWED
         ),
     )
     _add_expression_arguments(p, "starting value of a variable (repeat for each variable)")

@@ -286,15 +286,20 @@ def _assignment(text: str) -> tuple[str, float]:
     return name, _number(number, f"--set {name}")
 
 
+# What an expression may contain, for both commands' --help (graph and explore).
+ALLOWED = (
+    "Allowed: variables, numbers, + - * / **, unary -, and "
+    f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
+)
+
+
 def add_parser(subparsers: Any) -> None:
     """Register the ``graph`` subcommand."""
     p = subparsers.add_parser(
         "graph",
         help="draw the computation graph of an expression, with gradients",
         description=(
-            'Draw the computation graph of EXPR, e.g. "tanh(x*w + b)", after backward(). '
-            "Allowed: variables, numbers, + - * / **, unary -, and "
-            f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
+            'Draw the computation graph of EXPR, e.g. "tanh(x*w + b)", after backward(). ' + ALLOWED
         ),
     )
     _add_expression_arguments(p, "value of a variable (repeat for each variable)")
