@@ -1,6 +1,7 @@
 """``microgradx explore "EXPR"``: write the backprop explorer page of a one-line expression.
 
     microgradx explore "tanh(x*w + b)" --set x=2 --set w=-3 --set b=6.8814 -o explore.html
+    microgradx explore "tanh(x*w + b)" --set x=2 --lang ko     # the page in Korean
 
 The expression goes through ``graph``'s whitelisted parser (never ``eval``); every variable
 becomes a slider in the page. The page is one offline HTML file: open it in any browser.
@@ -37,6 +38,12 @@ def add_parser(subparsers: Any) -> None:
     )
     _add_expression_arguments(p, "starting value of a variable (repeat for each variable)")
     p.add_argument(
+        "--lang",
+        choices=("en", "ko"),
+        default="en",
+        help="the page's language: en (English) or ko (Korean, the course's terms)",
+    )
+    p.add_argument(
         "-o",
         "--output",
         default="explore.html",
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         variables = _variables(args.assignments, "explore")
         root = parse_expression(args.expression, variables)
-        page = explore(root, title=args.expression)
+        page = explore(root, title=args.expression, lang=args.lang)
     except (ExpressionError, ValueError) as e:
         return _fail(str(e), 2, "explore")
     except GraphvizNotFoundError as e:

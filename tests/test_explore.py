@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -12,7 +13,16 @@ import pytest
 
 from microgradx import MLP, Value, explorecmd, ops, topological_order
 from microgradx.graphcmd import parse_expression
-from microgradx.viz.explore import MAX_NODES, MAX_PAGE_BYTES, Explorer, _tape, bundle, explore
+from microgradx.viz.explore import (
+    LANGUAGES,
+    MAX_NODES,
+    MAX_PAGE_BYTES,
+    Explorer,
+    _tape,
+    bundle,
+    explore,
+    strings,
+)
 
 needs_dot = pytest.mark.skipif(
     shutil.which("dot") is None, reason="Graphviz `dot` is not installed (apt-get install graphviz)"
@@ -175,3 +185,85 @@ def test_the_command_warns_about_unused_or_repeated_variables(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "microgradx explore: warning: --set x given twice" in err
     assert "--set y: the expression does not use y" in err
+
+
+# -- the page's words: one table, two languages -------------------------------------------
+
+EXPLORER = ENGINE_JS.parent
+TABLE = json.loads((EXPLORER / "strings.json").read_text(encoding="utf-8"))
+
+
+def test_every_string_of_the_page_is_in_english_and_korean():
+    assert set(LANGUAGES) == {"en", "ko"}
+    for key, texts in TABLE.items():
+        assert set(texts) == set(LANGUAGES), f"{key}: languages {sorted(texts)}"
+        for lang, text in texts.items():
+            assert text.strip(), f"{key} has no {lang} text"
+        # the same placeholders in both languages, so no number goes missing in translation
+        en, ko = (set(re.findall(r"\{(\w+)\}", texts[k])) for k in ("en", "ko"))
+        assert en == ko, f"{key}: placeholders {en} (en) vs {ko} (ko)"
+    korean = [k for k, v in TABLE.items() if not re.search(r"[\uac00-\ud7a3]", v["ko"])]
+    assert set(korean) <= {"page.title", "step.start", "step.back", "step.fwd", "step.end",
+                           "nudge.by", "text.fwdOp", "error.set", "data.xor"}, korean  # fmt: skip
+
+
+def used_keys() -> set[str]:
+    html_text = (EXPLORER / "page.html").read_text(encoding="utf-8")
+    keys = set(re.findall(r'data-i18n(?:-html|-title|-placeholder)?="([\w.]+)"', html_text))
+    for js in EXPLORER.glob("*.js"):
+        source = js.read_text(encoding="utf-8")
+        keys |= set(re.findall(r"""\bt\(\s*"([\w.]+)\"""", source))
+        keys |= set(re.findall(r"""\bfail\(\s*"([\w.]+)\"""", source))
+        keys |= set(re.findall(r'"(train\.(?:regression|boundary)Hint)"', source))
+    return keys
+
+
+def test_every_string_the_page_uses_is_in_the_table_and_none_is_unused():
+    used = used_keys()
+    assert used - set(TABLE) == set(), "strings used by the page but missing from strings.json"
+    assert set(TABLE) - used == set(), "strings.json entries that nothing uses"
+
+
+def test_the_page_template_has_no_text_outside_the_table():
+    """Every element of page.html with visible words gets them from the table (data-i18n)."""
+    html_text = (EXPLORER / "page.html").read_text(encoding="utf-8")
+    body = html_text[html_text.index("<body>") : html_text.index("<script")]
+    body = re.sub(r"<option>[\w]+</option>", "", body)  # op, activation and optimizer names
+    words = re.findall(r">([^<>{}]*[A-Za-z]{2,}[^<>{}]*)<", body)
+    assert words == [], f"page.html has words not from strings.json: {words}"
+
+
+@needs_dot
+def test_explore_refuses_an_unknown_language_and_marks_the_page_with_its_own():
+    root = parse_expression("x * 2", {"x": 1})
+    with pytest.raises(ValueError, match="explore: lang must be one of en, ko, got 'fr'"):
+        explore(root, lang="fr")
+    page = explore(root, lang="ko").html
+    assert '<html lang="ko">' in page and "역전파 탐색기" in page
+    assert strings("ko")["train.lr"] == "학습률" and strings("en")["train.lr"] == "learning rate"
+
+
+@needs_dot
+def test_the_command_writes_a_korean_page_with_lang_ko(tmp_path, capsys):
+    from microgradx.cli import main
+
+    out = tmp_path / "ko.html"
+    args = ["explore", "x*w", "--set", "x=2", "--set", "w=3", "--lang", "ko", "-o", str(out)]
+    assert main(args) == 0
+    assert '<html lang="ko">' in out.read_text(encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main(["explore", "x*w", "--lang", "de"])
+    assert "invalid choice: 'de'" in capsys.readouterr().err
+
+
+@needs_dot
+def test_a_constant_reads_no_grad_in_draw_dot_and_its_legend_says_why():
+    from microgradx.viz import draw_dot
+
+    x = Value(2.0, label="x")
+    root = 2 * x * x
+    root.backward()
+    source = draw_dot(root).source
+    assert source.count("no grad (constant)") == 2  # the box, and the legend's sentence
+    assert "backward() skips it" in source
+    assert "backward() skips it" not in draw_dot(x * x).source  # said only when it applies

@@ -29,6 +29,9 @@ from .style import (
     _record_text,
 )
 
+NO_GRAD = "no grad (constant)"
+"""What a Constant's grad field says, here and in the explorer: backward() gives it none."""
+
 
 def _role(v: Value, root: Value, params: set[Value]) -> str:
     if v is root:
@@ -132,7 +135,11 @@ def _table(fields: Sequence[str], rankdir: str, look: Mapping[str, str]) -> str:
 
 
 def _caption_html(
-    title: str | None, notes: Sequence[str], roles: Iterable[str], show_local_grad: bool
+    title: str | None,
+    notes: Sequence[str],
+    roles: Iterable[str],
+    show_local_grad: bool,
+    constants: bool = False,
 ) -> str:
     """The graph's caption: title, notes in red, then a one-row legend of the colours used."""
     rows = [f'<TR><TD ALIGN="LEFT"><B>{html.escape(title)}</B></TD></TR>'] if title else []
@@ -157,6 +164,8 @@ def _caption_html(
             f'<FONT COLOR="{_DERIV_COLOR}">∂</FONT>&#160;on an edge: the local derivative ∂out/∂in'
         )
     explain.append("grad of a node: ∂root/∂node, the sum over its outgoing edges of ∂ × grad")
+    if constants:
+        explain.append(f"{NO_GRAD}: a number lifted into an op (2 in 2 * x); backward() skips it")
     rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{e}</FONT></TD></TR>' for e in explain]
     return '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 
@@ -213,6 +222,8 @@ def _draw(
         return attrs
 
     def grad_field(v: Value) -> str:
+        if not v.requires_grad:  # an engine Constant: backward() gives it no gradient
+            return NO_GRAD
         g = grad_of(v)
         return "grad —" if g is None else f"grad {_fmt(g)}"
 
@@ -301,7 +312,8 @@ def _draw(
             dot.edge(more, target, style="dashed", color="#94a3b8")
     if legend and colors:
         roles = sorted(roles_seen, key=list(_ROLE_STYLES).index)
-        caption = _caption_html(title, notes, roles, show_local_grad)
+        constants = show_grad and any(not v.requires_grad for v in plan.order)
+        caption = _caption_html(title, notes, roles, show_local_grad, constants)
         dot.attr(label=caption, labelloc="t", labeljust="l")
     elif title or notes:
         text = "\n".join([*([title] if title else []), *notes])

@@ -44,12 +44,17 @@ MAX_PAGE_BYTES = 1_500_000
 """Size cap of a page: the JS and CSS (~0.1 MB) plus the graph of ``MAX_NODES`` Values."""
 
 JS_MODULES = (
+    "i18n.js",
     "engine.js",
     "rng.js",
     "nn.js",
+    "csv.js",
     "stepper.js",
+    "viewport.js",
     "expression.js",
     "layout.js",
+    "network.js",
+    "curves.js",
     "training.js",
     "main.js",
 )
@@ -60,7 +65,10 @@ JS_MODULES = (
 _NUMBER = "−0.00000"
 _EDGE = "∂ −0.0000 × −0.0000 = −0.0000"
 
-__all__ = ["MAX_NODES", "MAX_PAGE_BYTES", "Explorer", "explore"]
+LANGUAGES = ("en", "ko")
+"""The page's languages: every string of ``explorer/strings.json`` is in each."""
+
+__all__ = ["LANGUAGES", "MAX_NODES", "MAX_PAGE_BYTES", "Explorer", "explore", "strings"]
 
 
 class Explorer:
@@ -85,7 +93,7 @@ class Explorer:
         return f"Explorer({len(self.html):,} bytes of HTML)"
 
 
-def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
+def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") -> Explorer:
     """The backprop explorer for a Value's graph (Expression tab) or an MLP (Training tab).
 
     For an ``MLP`` the Expression tab shows the graph of its first output for inputs
@@ -93,8 +101,11 @@ def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
     ``MAX_NODES`` Values — and the Training tab starts from its layer sizes and activation.
     Graphs of more than ``MAX_NODES`` Values are refused with a ValueError. Layout takes
     well under a second for models and typical expressions; one input feeding every step of a
-    long chain (hundreds of ranks of long edges) can take Graphviz minutes.
+    long chain (hundreds of ranks of long edges) can take Graphviz minutes. ``lang`` is the
+    page's language: ``"en"`` or ``"ko"`` (the course's Korean terms).
     """
+    if lang not in LANGUAGES:
+        raise ValueError(f"explore: lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
     if isinstance(target, MLP):
         xs = [Value(0.5 if i % 2 == 0 else -0.5, label=f"x{i}") for i in range(target.nin)]
         out = target(xs)
@@ -122,8 +133,10 @@ def explore(target: Value | MLP, *, title: str | None = None) -> Explorer:
         "tab": "expression" if training is None else "training",
         "expression": {"title": caption or "", "nodes": _tape(order)},
         "training": training,
+        "lang": lang,
+        "strings": strings(lang),
     }
-    page = _page(data, _layout_svg(order, caption))
+    page = _page(data, _layout_svg(order, caption, strings(lang)["grad.constant"]))
     if len(page.encode("utf-8")) > MAX_PAGE_BYTES:
         raise ValueError(
             f"explore: the page would be {len(page.encode('utf-8')):,} bytes, "
@@ -153,7 +166,7 @@ def _tape(order: list[Value]) -> list[dict[str, Any]]:
 # -- the layout: Graphviz once, in Python ----------------------------------------------------
 
 
-def _layout_svg(order: list[Value], title: str | None) -> str:
+def _layout_svg(order: list[Value], title: str | None, no_grad: str) -> str:
     """The graph drawn as ``draw_dot`` draws it, with placeholder numbers of reserved width."""
     root = order[-1]
     consumers = [0] * len(order)
@@ -170,7 +183,10 @@ def _layout_svg(order: list[Value], title: str | None) -> str:
         style = _ROLE_STYLES[role]
         fields = [_record_text(v.label)] if v.label else []
         fields.append(f"data {_NUMBER}")
-        fields.append(f"grad {_NUMBER}" + (" (9/9)" if consumers[i] > 1 else ""))
+        if not v.requires_grad:  # a constant: backward() gives it no gradient
+            fields.append(no_grad)
+        else:
+            fields.append(f"grad {_NUMBER}" + (" (9/9)" if consumers[i] > 1 else ""))
         dot.node(
             f"n{i}",
             _fields(*fields, rankdir="LR"),
@@ -197,7 +213,9 @@ def _layout_svg(order: list[Value], title: str | None) -> str:
         for p in v.parents:
             dot.edge(f"n{index[p]}", f"o{i}", label=_EDGE, fontcolor=_DERIV_COLOR)
     ordered_roles = sorted(roles, key=list(_ROLE_STYLES).index)
-    dot.attr(label=_caption_html(title, [], ordered_roles, True), labelloc="t", labeljust="l")
+    constants = any(not v.requires_grad for v in order)
+    caption = _caption_html(title, [], ordered_roles, True, constants)
+    dot.attr(label=caption, labelloc="t", labeljust="l")
     svg = _pipe(dot, "svg").decode("utf-8")
     svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
     return svg.strip()
@@ -208,6 +226,12 @@ def _layout_svg(order: list[Value], title: str | None) -> str:
 
 def _asset(name: str) -> str:
     return (resources.files("microgradx.viz") / "explorer" / name).read_text(encoding="utf-8")
+
+
+def strings(lang: str = "en") -> dict[str, str]:
+    """Every string of the page in ``lang`` (``explorer/strings.json``: one table, en and ko)."""
+    table: dict[str, dict[str, str]] = json.loads(_asset("strings.json"))
+    return {key: texts[lang] for key, texts in table.items()}
 
 
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.]+)";[ \t]*$', re.M)
@@ -245,9 +269,12 @@ def _json_script(data: Any) -> str:
 
 def _page(data: dict[str, Any], svg: str) -> str:
     template = _asset("page.html")
-    title = data["expression"]["title"] or "backprop explorer"
+    title = data["strings"]["page.title"]
+    if data["expression"]["title"]:
+        title += f" · {data['expression']['title']}"
     pieces = {
-        "TITLE": html.escape(f"microgradx explorer · {title}"),
+        "LANG": data["lang"],
+        "TITLE": html.escape(title),
         "STYLE": _asset("page.css"),
         "SVG": svg,
         "DATA": _json_script(data),

@@ -1,7 +1,7 @@
 // The training maths of the page, with no UI in it: the twins of microgradx's data.py
-// (moons, circles, spirals, xor, the split, mini-batches), nn.py (MLP with seed=), losses.py
-// (hinge, bce, cross_entropy, mse), optim.py (sgd, momentum, adam, rmsprop, adagrad) and
-// train.fit. Graphs are built from the page's Values and differentiated by its backward, in the
+// (moons, circles, spirals, xor, regression, the split, mini-batches), nn.py (MLP with
+// seed=), losses.py (hinge, bce, cross_entropy, mse, l2_penalty), optim.py (sgd, momentum,
+// adam, rmsprop, adagrad) and train.fit (l2=, val=, an lr that changes between epochs). Graphs are built from the page's Values and differentiated by its backward, in the
 // same order as the library, so a run here gives the library's losses and parameters.
 
 import { RULES, Value, add, apply, backward, div, leakyRelu, mul, sub } from "./engine.js";
@@ -73,7 +73,23 @@ export const DATASETS = {
     );
     return { X, y: X.map((_, i) => [0, 1, 1, 0][i % 4]) };
   },
+  /** make_regression(n, n_features=2): y = X·w + b + ε, X uniform in [−1, 1]. */
+  regression(n, seed, noise = 0.1) {
+    const rng = new Generator(seed);
+    const w = rng.normal(0.0, 1.0, 2);
+    const b = rng.normal(0.0, 1.0, 1)[0];
+    const flat = rng.uniform(-1.0, 1.0, 2 * n);
+    const X = Array.from({ length: n }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
+    const eps = rng.normal(0.0, noise, n);
+    return { X, y: X.map(([a, c], i) => a * w[0] + c * w[1] + b + eps[i]) };
+  },
 };
+
+/** The generators' default noise (data.make_<name>'s noise=). */
+export const DEFAULT_NOISE = { moons: 0.1, circles: 0.05, spirals: 0.1, xor: 0.2, regression: 0.1 };
+
+/** The most points a run may have: its pictures and epochs stay interactive below this. */
+export const MAX_POINTS = 5000;
 
 /** data.train_val_test_split: sizes by largest remainder, one permutation from the seed. */
 export function split(X, y, fractions, seed) {
@@ -204,8 +220,18 @@ export const LOSSES = {
   cross_entropy: (preds, ys) => mean(preds.map((zs, i) => crossEntropy(zs, ys[i]))),
 };
 
-/** The targets a loss expects (train._objective), or an Error naming the mismatch. */
-export function targetsFor(loss, labels) {
+/**
+ * The targets a loss expects (train._objective), or an Error naming the mismatch. Regression
+ * targets (floats) go to mse unchanged, as fit passes y.tolist().
+ */
+export function targetsFor(loss, labels, regression = false) {
+  if (!Object.hasOwn(LOSSES, loss)) {
+    throw new Error(`unknown loss '${loss}'; choose one of ${Object.keys(LOSSES).join(", ")}`);
+  }
+  if (regression) {
+    if (loss !== "mse") throw new Error(`loss '${loss}' needs class labels; regression targets need 'mse'`);
+    return labels;
+  }
   const classes = new Set(labels);
   const binary = [...classes].every((c) => c === 0 || c === 1);
   if ((loss === "hinge" || loss === "bce" || loss === "mse") && !binary) {
@@ -213,8 +239,12 @@ export function targetsFor(loss, labels) {
   }
   if (loss === "hinge") return labels.map((c) => (c > 0 ? 1.0 : -1.0));
   if (loss === "bce" || loss === "mse") return labels.map((c) => (c > 0 ? 1.0 : 0.0));
-  if (loss === "cross_entropy") return labels;
-  throw new Error(`unknown loss '${loss}'; choose one of ${Object.keys(LOSSES).join(", ")}`);
+  return labels;
+}
+
+/** losses.l2_penalty(params, alpha): alpha · Σ p², summed from the first term. */
+export function l2Penalty(params, alpha) {
+  return mul(alpha, sum(params.map((p) => mul(p, p))));
 }
 
 // -- optim.py -----------------------------------------------------------------------------
@@ -252,7 +282,7 @@ const UPDATES = {
 /** An optimizer over `params` (optim.SGD, Momentum, AdaGrad, RMSProp, Adam with defaults). */
 export class Optimizer {
   constructor(kind, params, lr) {
-    if (!(kind in UPDATES)) throw new Error(`unknown optimizer '${kind}'`);
+    if (!Object.hasOwn(UPDATES, kind)) throw new Error(`unknown optimizer '${kind}'`);
     this.update = UPDATES[kind]();
     this.params = params;
     this.lr = lr;
@@ -282,41 +312,110 @@ export class Optimizer {
 
 // -- train.fit ------------------------------------------------------------------------------
 
-/** Everything a run needs, built from the options of window.explorer.train(). */
-export function setup(options) {
+const OPTIONS = [
+  "dataset", "n", "noise", "ratio", "seed", "layers", "activation", "loss", "optimizer", "lr",
+  "l2", "batch_size", "epochs",
+]; // fmt: skip
+
+function check(ok, message) {
+  if (!ok) throw new Error(message);
+}
+
+const isCount = (v, min) => Number.isInteger(v) && v >= min;
+const show = (v) => (typeof v === "string" ? JSON.stringify(v) : String(v));
+
+/**
+ * Check the options of window.explorer.train() (fit's checks, its words); throws an Error
+ * naming the option and the value. `data` is a loaded CSV ({X, y, regression}) for "csv".
+ */
+export function checkOptions(options, data = null) {
+  check(options !== null && typeof options === "object", `train: options must be an object, got ${show(options)}`);
+  for (const key of Object.keys(options)) {
+    check(OPTIONS.includes(key), `train: unknown option ${show(key)}; the options are ${OPTIONS.join(", ")}`);
+  }
   const { dataset, n, seed, layers, activation, loss } = options;
-  const count = (v, min) => Number.isInteger(v) && v >= min;
-  if (!(dataset in DATASETS)) throw new Error(`unknown dataset '${dataset}'`);
-  if (!count(n, 4)) throw new Error(`n must be an integer >= 4, got ${n}`);
-  if (!count(seed, 0)) throw new Error(`seed must be an integer >= 0, got ${seed}`);
-  if (!Array.isArray(layers) || !layers.every((w) => count(w, 1))) {
-    throw new Error(`layers must be a list of hidden widths >= 1, got ${JSON.stringify(layers)}`);
+  const names = [...Object.keys(DATASETS), "csv"];
+  check(typeof dataset === "string" && names.includes(dataset), `train: unknown dataset ${show(dataset)}; choose one of ${names.join(", ")}`);
+  if (dataset === "csv") check(data !== null, "train: dataset 'csv' needs a CSV loaded first (explorer.loadCSV(text))");
+  else check(isCount(n, 4) && n <= MAX_POINTS, `train: n must be an integer from 4 to ${MAX_POINTS}, got ${show(n)}`);
+  if (options.noise !== undefined) {
+    check(typeof options.noise === "number" && options.noise >= 0 && Number.isFinite(options.noise), `train: noise must be a finite number >= 0, got ${show(options.noise)}`);
   }
-  if (!(activation in ACTIVATIONS)) throw new Error(`unknown activation '${activation}'`);
-  if (options.lr !== undefined && !(options.lr > 0 && Number.isFinite(options.lr))) {
-    throw new Error(`lr must be a finite number > 0, got ${options.lr}`);
+  if (options.ratio !== undefined) {
+    check(typeof options.ratio === "number" && options.ratio > 0 && options.ratio <= 1, `train: ratio (the training share) must be a number in (0, 1], got ${show(options.ratio)}`);
   }
-  if (options.batch_size != null && !count(options.batch_size, 1)) {
-    throw new Error(`batch_size must be an integer >= 1, got ${options.batch_size}`);
+  check(isCount(seed, 0), `train: seed must be an integer >= 0, got ${show(seed)}`);
+  check(Array.isArray(layers) && layers.every((w) => isCount(w, 1) && w <= 64), `train: layers must be a list of hidden widths from 1 to 64, got ${JSON.stringify(layers)}`);
+  check(layers.length <= 6, `train: at most 6 hidden layers, got ${layers.length}`);
+  check(typeof activation === "string" && Object.hasOwn(ACTIVATIONS, activation) && activation !== "linear", `train: unknown activation ${show(activation)}; choose one of tanh, relu, sigmoid, leaky_relu`);
+  check(typeof loss === "string" && Object.hasOwn(LOSSES, loss), `train: unknown loss ${show(loss)}; choose one of ${Object.keys(LOSSES).join(", ")}`);
+  const optimizer = options.optimizer ?? "adam";
+  check(typeof optimizer === "string" && Object.hasOwn(UPDATES, optimizer), `train: unknown optimizer ${show(optimizer)}; choose one of ${Object.keys(UPDATES).join(", ")}`);
+  if (options.lr != null) {
+    check(typeof options.lr === "number" && options.lr > 0 && Number.isFinite(options.lr), `train: lr must be a finite number > 0, got ${show(options.lr)}`);
   }
-  const all = DATASETS[dataset](n, seed);
-  const [train, val] = split(all.X, all.y, [0.8, 0.2, 0.0], seed);
-  const classes = new Set(all.y).size;
+  if (options.l2 !== undefined) {
+    check(typeof options.l2 === "number" && options.l2 >= 0 && Number.isFinite(options.l2), `train: l2 must be a finite number >= 0, got ${show(options.l2)}`);
+  }
+  if (options.batch_size != null) {
+    check(isCount(options.batch_size, 1), `train: batch_size must be an integer >= 1, got ${show(options.batch_size)}`);
+  }
+  if (options.epochs !== undefined) {
+    check(isCount(options.epochs, 0) && options.epochs <= 100000, `train: epochs must be an integer from 0 to 100000, got ${show(options.epochs)}`);
+  }
+}
+
+/** Everything a run needs, built from the options of window.explorer.train(). */
+export function setup(options, data = null) {
+  checkOptions(options, data);
+  const { dataset, seed, layers, activation, loss } = options;
+  const noise = options.noise ?? DEFAULT_NOISE[dataset];
+  const ratio = options.ratio ?? 0.8;
+  const l2 = options.l2 ?? 0.0;
+  const all = dataset === "csv" ? data : DATASETS[dataset](options.n, seed, noise);
+  const regression = dataset === "regression" || (dataset === "csv" && data.regression);
+  const [train, val] = split(all.X, all.y, [ratio, 1.0 - ratio, 0.0], seed);
+  const classes = regression ? 0 : new Set(all.y).size;
   const outputs = loss === "cross_entropy" ? classes : 1;
   const model = new MLP(2, [...layers, outputs], activation, seed);
   const optimizer = options.optimizer ?? "adam";
   const lr = options.lr ?? DEFAULT_LR[optimizer];
   return {
-    options: { ...options, optimizer, lr },
+    options: { ...options, noise, ratio, l2, optimizer, lr },
     all,
-    train: { ...train, targets: targetsFor(loss, train.y) },
-    val: { ...val, targets: targetsFor(loss, val.y) },
+    regression,
+    extent: extentOf(all.X),
+    train: { ...train, targets: targetsFor(loss, train.y, regression) },
+    val: { ...val, targets: targetsFor(loss, val.y, regression) },
     classes,
     model,
     opt: new Optimizer(optimizer, model.parameters(), lr),
     batchRng: new Generator(seed),
+    lrChanges: [], // [epoch, lr]: the rate used from that epoch on (the URL keeps them)
     history: { losses: [], valLosses: [], accuracy: [] },
   };
+}
+
+/** The box around the points, 0.5 wider on each side; one pass (no spread of big arrays). */
+export function extentOf(X) {
+  const lo = [Infinity, Infinity];
+  const hi = [-Infinity, -Infinity];
+  for (const p of X) {
+    for (let k = 0; k < 2; k++) {
+      if (p[k] < lo[k]) lo[k] = p[k];
+      if (p[k] > hi[k]) hi[k] = p[k];
+    }
+  }
+  return { lo: lo.map((v) => v - 0.5), hi: hi.map((v) => v + 0.5) };
+}
+
+/** Train from the next epoch on with learning rate `lr`, keeping the weights and the state. */
+export function changeLr(run, lr) {
+  check(typeof lr === "number" && lr > 0 && Number.isFinite(lr), `lr must be a finite number > 0, got ${show(lr)}`);
+  const epochs = run.history.losses.length;
+  run.lrChanges = run.lrChanges.filter(([e]) => e !== epochs);
+  if (lr !== run.opt.lr || run.lrChanges.length) run.lrChanges.push([epochs, lr]);
+  run.opt.lr = lr;
 }
 
 /** Class predicted from one output (score > threshold) or several (argmax). */
@@ -329,10 +428,11 @@ export function predictClass(out, loss) {
   return best;
 }
 
-/** One epoch of fit(): shuffled mini-batches, zero_grad, loss, backward, step. */
+/** One epoch of fit(): shuffled mini-batches, zero_grad, loss (+ l2 penalty), backward, step. */
 export function epoch(run) {
   const { model, opt, train, options } = run;
   const lossFn = LOSSES[options.loss];
+  const params = model.parameters();
   const n = train.X.length;
   const size = options.batch_size ?? n;
   const order = run.batchRng.permutation(n);
@@ -343,15 +443,17 @@ export function epoch(run) {
     opt.zeroGrad();
     const preds = idx.map((i) => model.call(train.X[i]));
     const batchLoss = lossFn(preds, idx.map((i) => train.targets[i]));
-    backward(batchLoss);
+    backward(options.l2 ? add(batchLoss, l2Penalty(params, options.l2)) : batchLoss);
     opt.step();
-    lossSum += batchLoss.data * idx.length;
-    preds.forEach((p, k) => {
-      correct += predictClass(p, options.loss) === train.y[idx[k]] ? 1 : 0;
-    });
+    lossSum += batchLoss.data * idx.length; // the data loss: fit's history leaves l2 out
+    if (!run.regression) {
+      preds.forEach((p, k) => {
+        correct += predictClass(p, options.loss) === train.y[idx[k]] ? 1 : 0;
+      });
+    }
   }
   run.history.losses.push(lossSum / n);
-  run.history.accuracy.push(correct / n);
+  run.history.accuracy.push(run.regression ? NaN : correct / n);
   if (run.val.X.length) {
     const preds = run.val.X.map((x) => model.call(x));
     run.history.valLosses.push(lossFn(preds, run.val.targets).data);

@@ -4,6 +4,8 @@
 // order (each step computes one node's data), then the backward pass visits them in reverse
 // (each step applies the chain rule at one node: upstream grad × local ∂ → each input).
 // `view(cursor)` says what is known after `cursor` steps; it never touches any Value's grad.
+// Constants get no gradient (engine.Constant, as backward() skips them): their slots send
+// nothing and their grads stay unknown (null).
 
 import { contributions } from "./engine.js";
 
@@ -13,6 +15,7 @@ export class Walk {
     this.order = order;
     this.index = new Map(order.map((v, i) => [v, i]));
     this.inputs = order.map((v) => v.parents.map((p) => this.index.get(p)));
+    this.constant = order.map((v) => v.constant);
     this.consumers = order.map(() => 0);
     for (const ins of this.inputs) for (const j of ins) this.consumers[j] += 1;
     this.refresh();
@@ -32,9 +35,11 @@ export class Walk {
       const node = this.order[i];
       const upstream = grads[i];
       const locals = contributions(node, 1.0);
-      const sent = contributions(node, upstream);
+      const sent = contributions(node, upstream).map((c, slot) =>
+        this.constant[this.inputs[i][slot]] ? null : c,
+      );
       this.inputs[i].forEach((j, slot) => {
-        grads[j] += sent[slot];
+        if (sent[slot] !== null) grads[j] += sent[slot];
       });
       this.steps.push({ node: i, upstream, locals, sent });
     }
@@ -54,11 +59,12 @@ export class Walk {
       current = cursor - 1;
     } else if (cursor > n) {
       phase = "backward";
-      grads[n - 1] = 1.0;
+      if (!this.constant[n - 1]) grads[n - 1] = 1.0;
       for (let k = 0; k < cursor - n; k++) {
         const step = this.steps[k];
         done[step.node] = true;
         this.inputs[step.node].forEach((j, slot) => {
+          if (step.sent[slot] === null) return;
           grads[j] = (grads[j] ?? 0.0) + step.sent[slot];
           received[j] += 1;
         });
