@@ -49,6 +49,8 @@ bench: $(STAMP)
 
 docs: $(STAMP) graphviz
 	$(BIN)/python docs/make_gallery.py
+	MICROGRADX_UPDATE_DOCS=1 $(BIN)/python -m pytest -q -o addopts="" -p no:cacheprovider \
+		tests/test_explore_learner.py -k screenshots  # docs/explorer/*.png (needs chromium)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'

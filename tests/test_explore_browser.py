@@ -328,7 +328,7 @@ def test_edges_carrying_under_one_percent_of_the_roots_gradient_are_greyed(open_
     assert len(faint) == 4 and sorted(greyed) == sorted(faint)
     # |local ∂| alone would grey the edge into sigmoid's input (2e-9) but not 10 × 2e-9 → x,
     # nor x·y's edge to x (local ∂ = y = 0.001 carries 0.001): what flows decides.
-    assert any("1.000e−03 × 1.000 = 1.000e−03" in g for g in greyed)
+    assert any("∂ 0.001000 × 1.000 = 0.001000" in g for g in greyed)
 
 
 def test_the_notebook_view_runs_inside_its_iframe(browser, tmp_path):

@@ -140,8 +140,20 @@ def _caption_html(
     roles: Iterable[str],
     show_local_grad: bool,
     constants: bool = False,
+    words: Mapping[str, str] | None = None,
 ) -> str:
-    """The graph's caption: title, notes in red, then a one-row legend of the colours used."""
+    """The graph's caption: title, notes in red, then a one-row legend of the colours used.
+
+    ``words`` translates it (the explorer's Korean page): ``caption.<role>``,
+    ``caption.local``, ``caption.grad`` and ``caption.noGrad``; English without it.
+    """
+    say = {f"caption.{role}": style.legend for role, style in _ROLE_STYLES.items()}
+    say["caption.local"] = "on an edge: the local derivative ∂out/∂in"
+    say["caption.grad"] = "grad of a node: ∂root/∂node, the sum over its outgoing edges of ∂ × grad"
+    say["caption.noGrad"] = (
+        f"{NO_GRAD}: a number lifted into an op (2 in 2 * x); backward() skips it"
+    )
+    say.update(words or {})
     rows = [f'<TR><TD ALIGN="LEFT"><B>{html.escape(title)}</B></TD></TR>'] if title else []
     rows += [
         f'<TR><TD ALIGN="LEFT"><FONT COLOR="{_DERIV_COLOR}">{html.escape(n)}</FONT></TD></TR>'
@@ -149,7 +161,7 @@ def _caption_html(
     ]
     swatches = "".join(
         f'<TD BGCOLOR="{_ROLE_STYLES[r].fill}" COLOR="{_ROLE_STYLES[r].border}" BORDER="1" '
-        f'STYLE="ROUNDED" WIDTH="14"> </TD><TD ALIGN="LEFT">{_ROLE_STYLES[r].legend}</TD>'
+        f'STYLE="ROUNDED" WIDTH="14"> </TD><TD ALIGN="LEFT">{html.escape(say["caption." + r])}</TD>'
         for r in roles
     )
     rows.append(
@@ -160,12 +172,11 @@ def _caption_html(
     # change starts with a no-break space: SVG drops an ordinary leading space ("∂on an edge").
     explain = []
     if show_local_grad:
-        explain.append(
-            f'<FONT COLOR="{_DERIV_COLOR}">∂</FONT>&#160;on an edge: the local derivative ∂out/∂in'
-        )
-    explain.append("grad of a node: ∂root/∂node, the sum over its outgoing edges of ∂ × grad")
+        local = html.escape(say["caption.local"])
+        explain.append(f'<FONT COLOR="{_DERIV_COLOR}">∂</FONT>&#160;{local}')
+    explain.append(html.escape(say["caption.grad"]))
     if constants:
-        explain.append(f"{NO_GRAD}: a number lifted into an op (2 in 2 * x); backward() skips it")
+        explain.append(html.escape(say["caption.noGrad"]))
     rows += [f'<TR><TD ALIGN="LEFT"><FONT POINT-SIZE="10">{e}</FONT></TD></TR>' for e in explain]
     return '<<TABLE BORDER="0" CELLSPACING="0" CELLPADDING="1">' + "".join(rows) + "</TABLE>>"
 

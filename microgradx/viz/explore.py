@@ -3,10 +3,13 @@
 ``explore(value)`` lays the graph of ``value`` out once with Graphviz (the look of
 ``draw_dot``, with room reserved for numbers that change) and writes one self-contained page:
 the SVG, a JSON tape of the graph (nodes in topological order: op, inputs, label, data) and
-the page's JavaScript, plain ES modules in ``explorer/``: ``engine.js`` (the rule table's
-twin), ``stepper.js`` (the walk), ``expression.js`` (the Expression tab), ``rng.js`` (numpy's
-``default_rng``), ``nn.js`` (datasets, MLP, losses, optimizers, ``fit``), ``layout.js`` and
-``training.js`` (the Training tab), ``main.js`` (``window.explorer``).
+the page's JavaScript, plain ES modules in ``explorer/``: ``i18n.js`` (the words, from
+``strings.json`` in English and Korean), ``engine.js`` (the rule table's twin), ``stepper.js``
+(the walk), ``viewport.js`` (fit, zoom, pan), ``expression.js`` (the Expression tab),
+``rng.js`` (numpy's ``default_rng``), ``nn.js`` (datasets, MLP, losses, optimizers, ``fit``),
+``csv.js`` (your own data), ``layout.js``, ``network.js``, ``curves.js`` and ``training.js``
+(the Training tab), ``main.js`` (``window.explorer``, the URL fragment). docs/explorer.md
+describes the page.
 
 The page loads nothing from the network (its CSP forbids it), works opened from ``file://``
 and inside a notebook (``_repr_html_`` wraps it in a sandboxed ``<iframe srcdoc>``), and the
@@ -136,7 +139,7 @@ def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") 
         "lang": lang,
         "strings": strings(lang),
     }
-    page = _page(data, _layout_svg(order, caption, strings(lang)["grad.constant"]))
+    page = _page(data, _layout_svg(order, caption, strings(lang)))
     if len(page.encode("utf-8")) > MAX_PAGE_BYTES:
         raise ValueError(
             f"explore: the page would be {len(page.encode('utf-8')):,} bytes, "
@@ -166,7 +169,7 @@ def _tape(order: list[Value]) -> list[dict[str, Any]]:
 # -- the layout: Graphviz once, in Python ----------------------------------------------------
 
 
-def _layout_svg(order: list[Value], title: str | None, no_grad: str) -> str:
+def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) -> str:
     """The graph drawn as ``draw_dot`` draws it, with placeholder numbers of reserved width."""
     root = order[-1]
     consumers = [0] * len(order)
@@ -184,7 +187,7 @@ def _layout_svg(order: list[Value], title: str | None, no_grad: str) -> str:
         fields = [_record_text(v.label)] if v.label else []
         fields.append(f"data {_NUMBER}")
         if not v.requires_grad:  # a constant: backward() gives it no gradient
-            fields.append(no_grad)
+            fields.append(words["grad.constant"])
         else:
             fields.append(f"grad {_NUMBER}" + (" (9/9)" if consumers[i] > 1 else ""))
         dot.node(
@@ -214,7 +217,8 @@ def _layout_svg(order: list[Value], title: str | None, no_grad: str) -> str:
             dot.edge(f"n{index[p]}", f"o{i}", label=_EDGE, fontcolor=_DERIV_COLOR)
     ordered_roles = sorted(roles, key=list(_ROLE_STYLES).index)
     constants = any(not v.requires_grad for v in order)
-    caption = _caption_html(title, [], ordered_roles, True, constants)
+    caption_words = {k: v for k, v in words.items() if k.startswith("caption.")}
+    caption = _caption_html(title, [], ordered_roles, True, constants, caption_words)
     dot.attr(label=caption, labelloc="t", labeljust="l")
     svg = _pipe(dot, "svg").decode("utf-8")
     svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
