@@ -184,11 +184,21 @@ class Value:
     def __rpow__(self, other: Number) -> Value:
         return _apply2(ops.POW, other, self)
 
+    def __mod__(self, other: Value | Number) -> Value:
+        return _apply2(ops.MOD, self, other)
+
+    def __rmod__(self, other: Number) -> Value:
+        return _apply2(ops.MOD, other, self)
+
     def __neg__(self) -> Value:
         return _apply1(ops.NEG, self)
 
     def __abs__(self) -> Value:
         return _apply1(ops.ABS, self)
+
+    def sign(self) -> Value:
+        """−1, 0 or 1; its derivative is 0 (as PyTorch's and HIPS autograd's)."""
+        return _apply1(ops.SIGN, self)
 
     def exp(self) -> Value:
         """e ** self."""
@@ -253,6 +263,18 @@ class Value:
     def atan(self) -> Value:
         """Inverse tangent."""
         return _apply1(ops.ATAN, self)
+
+    def asinh(self) -> Value:
+        """Inverse hyperbolic sine."""
+        return _apply1(ops.ASINH, self)
+
+    def acosh(self) -> Value:
+        """Inverse hyperbolic cosine; ValueError below 1."""
+        return _apply1(ops.ACOSH, self)
+
+    def atanh(self) -> Value:
+        """Inverse hyperbolic tangent; ValueError outside (-1, 1)."""
+        return _apply1(ops.ATANH, self)
 
     def log1p(self) -> Value:
         """log(1 + x), exact for tiny x; ValueError for x <= -1."""

@@ -42,6 +42,10 @@ FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "asin": Value.asin,
     "acos": Value.acos,
     "atan": Value.atan,
+    "asinh": Value.asinh,
+    "acosh": Value.acosh,
+    "atanh": Value.atanh,
+    "sign": Value.sign,
     "log1p": Value.log1p,
     "expm1": Value.expm1,
     "abs": Value.__abs__,
@@ -54,6 +58,7 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Value]] = {
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
+    ast.Mod: lambda a, b: a % b,
 }
 
 _SYNTAX_NAMES = {
@@ -288,7 +293,7 @@ def _assignment(text: str) -> tuple[str, float]:
 
 # What an expression may contain, for both commands' --help (graph and explore).
 ALLOWED = (
-    "Allowed: variables, numbers, + - * / **, unary -, and "
+    "Allowed: variables, numbers, + - * / ** %, unary -, and "
     f"{', '.join(FUNCTIONS)}, leaky_relu(x[, slope])."
 )
 

@@ -69,6 +69,11 @@ TORCH_OPS: dict[str, Callable[..., Any]] = {
     "asin": lambda t, p, a: t.asin(a),
     "acos": lambda t, p, a: t.acos(a),
     "atan": lambda t, p, a: t.atan(a),
+    "asinh": lambda t, p, a: t.asinh(a),
+    "acosh": lambda t, p, a: t.acosh(a),
+    "atanh": lambda t, p, a: t.atanh(a),
+    "sign": lambda t, p, a: t.sign(a),
+    "mod": lambda t, p, a, b: t.remainder(a, b),
     "log1p": lambda t, p, a: t.log1p(a),
     "expm1": lambda t, p, a: t.expm1(a),
     # the parameterised families, by the family's name

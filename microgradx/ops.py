@@ -67,8 +67,17 @@ class Op(NamedTuple):
 
 def _exp(x: Num) -> Num:
     if isinstance(x, float):
-        return math.exp(x)
+        return math.exp(x) if x < 709.0 else _overflowing(math.exp, x)
     return np.exp(x) if isinstance(x, np.ndarray) else x.exp()
+
+
+def _overflowing(f: Callable[[float], float], x: float) -> float:
+    """f(x) on floats, ±inf where it overflows: the float backward pass's one overflow policy
+    (as ``*`` and ``/`` already do, and PyTorch), never a bare ``OverflowError``."""
+    try:
+        return f(x)
+    except OverflowError:
+        return math.copysign(math.inf, x) if f is math.sinh else math.inf
 
 
 def _log(x: Num) -> Num:
@@ -91,14 +100,20 @@ def _cos(x: Num) -> Num:
 
 def _sinh(x: Num) -> Num:
     if isinstance(x, float):
-        return math.sinh(x)
+        return _overflowing(math.sinh, x)
     return np.sinh(x) if isinstance(x, np.ndarray) else x.sinh()
 
 
 def _cosh(x: Num) -> Num:
     if isinstance(x, float):
-        return math.cosh(x)
+        return _overflowing(math.cosh, x)
     return np.cosh(x) if isinstance(x, np.ndarray) else x.cosh()
+
+
+def _tanh(x: Num) -> Num:
+    if isinstance(x, float):
+        return math.tanh(x)
+    return np.tanh(x) if isinstance(x, np.ndarray) else x.tanh()
 
 
 def _sqrt(x: Num) -> Num:
@@ -145,10 +160,111 @@ def _pow_base_grad(g: Num, a: Num, b: Num) -> Num:
     """g·b·a^(b−1); at a = b = 0 it is 0 (as PyTorch) instead of evaluating 0 ** −1."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         both_zero = (a == 0) & (b == 0)
-        return np.where(both_zero, 0.0, g * b * np.where(both_zero, 1.0, a) ** (b - 1.0))
+        return np.where(both_zero, 0.0, g * b * _pow_minus_one(np.where(both_zero, 1.0, a), b))
     if _sign(a) == 0.0 and _sign(b) == 0.0:
         return g * 0.0
-    return g * b * a ** (b - 1.0)
+    return g * b * _pow_minus_one(a, b)
+
+
+def _pow_minus_one(a: Num, b: Num) -> Num:
+    """a^(b − 1) without rounding b − 1 first: the derivative of a^b in a, over b.
+
+    b − 1 rounds when b is not dyadic (1/3 − 1 needs 54 bits), and a^(rounded) is then off by
+    |ln a|·2⁻⁵⁴ relatively: 170 ulps at a = 1e300. So a^(b−1) = a^b₁ · a^d, with b₁ = fl(b − 1)
+    and d the exact rounding error (TwoSum), a constant; a^d ≈ 1 + d·ln a.
+    """
+    return _times_pow(_pow(a, b - 1.0), a, _minus_one_error(_data(b)))
+
+
+def _minus_one_error(b: Any) -> Any:
+    """(b − 1) − fl(b − 1), exactly (Fast2Sum, larger operand first); 0 for most b."""
+    s = b - 1.0
+    if isinstance(b, np.ndarray):
+        return np.where(np.abs(b) >= 1.0, (b - s) - 1.0, b - (s + 1.0))
+    return (b - s) - 1.0 if abs(b) >= 1.0 else b - (s + 1.0)
+
+
+def _times_pow(power: Num, a: Num, d: Any) -> Num:
+    """power · a^d for a tiny constant d (skipped where d = 0, and at a = 0: power is 0 or ∞)."""
+    if isinstance(a, np.ndarray) or isinstance(d, np.ndarray):
+        return power * np.where(a == 0, 1.0, np.where(a == 0, 1.0, a) ** d)
+    if d == 0.0 or _sign(a) == 0.0:
+        return power
+    return power * _pow(a, float(d))
+
+
+def _data(x: Num) -> Any:
+    """The number(s) inside: a float or array as is, a Value's data."""
+    return x if isinstance(x, (float, np.ndarray)) else x._data
+
+
+def _pow(a: Num, b: Num) -> Num:
+    """a ** b; on floats ±inf where it overflows (the backward pass's policy, see _overflowing)."""
+    if not isinstance(a, float):
+        return a**b
+    try:
+        return a**b
+    except OverflowError:
+        return -math.inf if a < 0.0 and b % 2.0 == 1.0 else math.inf
+
+
+def _inside(x: Num, edge: float, inner: Callable[[Num], Num], outer: Callable[[Num], Num]) -> Num:
+    """inner(x) where |x| < edge, else outer(x): one formula per region, chosen per sample.
+
+    On arrays each formula sees only its own samples (the others get a harmless stand-in),
+    so the replay's floating-point traps fire only where the chosen formula fails.
+    """
+    if isinstance(x, np.ndarray):
+        small = np.abs(x) < edge
+        return np.where(small, inner(np.where(small, x, 0.0)), outer(np.where(small, edge, x)))
+    return inner(x) if -edge < x < edge else outer(x)
+
+
+# Accurate derivative formulas. Each is exact to a few ulps in both regions AND its own graph
+# (create_graph) differentiates without cancelling, so second derivatives are accurate too.
+
+
+def _sech2(x: Num) -> Num:
+    """sech²(x) = 1 − tanh²(x): the form 1 − t² for |x| < ½; 4e/(1 + e)², e = e^(−2|x|), beyond
+    (1 − t² loses everything there: 0 instead of 4e−17 at x = 19.1)."""
+    return _inside(x, 0.5, lambda u: 1.0 - _tanh(u) * _tanh(u), _sech2_far)
+
+
+def _sech2_far(x: Num) -> Num:
+    e = _exp(-2.0 * abs(x))
+    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+
+
+def _one_minus_square(x: Num) -> Num:
+    """1 − x², as (1 − x)(1 + x) for |x| ≥ ½ (exact near ±1, where 1 − x·x cancels)."""
+    return _inside(x, 0.5, lambda u: 1.0 - u * u, lambda u: (1.0 - u) * (1.0 + u))
+
+
+def _inverse_one_plus_square(x: Num) -> Num:
+    """1 / (1 + x²), as r²/(1 + r²) with r = 1/x for |x| > 1 (x² overflows beyond 1.3e154)."""
+    return _inside(x, 1.0, lambda u: 1.0 / (1.0 + u * u), _inverse_one_plus_square_far)
+
+
+def _inverse_one_plus_square_far(x: Num) -> Num:
+    r = 1.0 / x
+    return r * r / (1.0 + r * r)
+
+
+def _inverse_hypot1(x: Num) -> Num:
+    """1 / √(1 + x²), as |r| / √(1 + r²) with r = 1/x for |x| > 1 (no overflow of x²)."""
+    return _inside(x, 1.0, lambda u: 1.0 / _sqrt(1.0 + u * u), _inverse_hypot1_far)
+
+
+def _inverse_hypot1_far(x: Num) -> Num:
+    r = 1.0 / x
+    return abs(r) / _sqrt(1.0 + r * r)
+
+
+def _floor_div(a: Num, b: Num) -> Num:
+    """⌊a / b⌋ as Python's ``//`` (consistent with ``%``); a constant: d(a % b)/db = −⌊a/b⌋."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.floor_divide(a, b)
+    return float(a) // float(b)
 
 
 # ---------------------------------------------------------------------------
@@ -188,6 +304,12 @@ def pow_forward(a: float, b: float) -> float:
         return float(a**b)
     except OverflowError:
         raise OverflowError(f"pow: {_fmt(a)} ** {_fmt(b)} overflows a float") from None
+
+
+def mod_forward(a: float, b: float) -> float:
+    if b == 0.0:
+        raise ZeroDivisionError(f"mod: modulo by zero ({_fmt(a)} % {_fmt(b)})")
+    return a % b  # Python's (and torch.remainder's) sign convention: the sign of b
 
 
 def neg_forward(a: float) -> float:
@@ -272,6 +394,26 @@ def atan_forward(a: float) -> float:
     return math.atan(a)
 
 
+def asinh_forward(a: float) -> float:
+    return math.asinh(a)
+
+
+def acosh_forward(a: float) -> float:
+    if not a >= 1.0:
+        raise ValueError(f"acosh: input must be >= 1, got {_fmt(a)}")
+    return math.acosh(a)
+
+
+def atanh_forward(a: float) -> float:
+    if not -1.0 < a < 1.0:
+        raise ValueError(f"atanh: input must be in (-1, 1), got {_fmt(a)}")
+    return math.atanh(a)
+
+
+def sign_forward(a: float) -> float:
+    return 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
+
+
 def log1p_forward(a: float) -> float:
     if a <= -1.0:
         raise ValueError(f"log1p: input must be > -1, got {_fmt(a)}")
@@ -345,17 +487,30 @@ POW = Op(
     np.power,
     micrograd="**",
 )
+# a % b is piecewise a − b·⌊a/b⌋ with ⌊a/b⌋ constant: derivative 1 and −⌊a/b⌋ almost
+# everywhere (HIPS autograd's, PyTorch's); at the jumps, the right-hand derivative.
+MOD = Op(
+    "mod",
+    2,
+    mod_forward,
+    (lambda g, out, a, b: g, lambda g, out, a, b: -g * _floor_div(a, b)),
+    "%",
+    np.mod,
+)
 NEG = Op("neg", 1, neg_forward, (lambda g, out, a: -g,), "−", micrograd="-")
 ABS = Op("abs", 1, abs_forward, (lambda g, out, a: g * _sign(a),), "abs")
 EXP = Op("exp", 1, exp_forward, (lambda g, out, a: g * out,), "exp", np.exp)
 LOG = Op("log", 1, log_forward, (lambda g, out, a: g / a,), "log", np.log)
 SQRT = Op("sqrt", 1, sqrt_forward, (lambda g, out, a: g * 0.5 / out,), "sqrt", np.sqrt)
-TANH = Op("tanh", 1, tanh_forward, (lambda g, out, a: g * (1.0 - out * out),), "tanh", np.tanh)
+# From the input, not 1 − out² (PyTorch's: 5.5e7 ulps at x = 10, 0 for |x| ≥ 19.1).
+TANH = Op("tanh", 1, tanh_forward, (lambda g, out, a: g * _sech2(a),), "tanh", np.tanh)
 SIGMOID = Op(
     "sigmoid",
     1,
     sigmoid_forward,
-    (lambda g, out, a: g * out * (1.0 - out),),
+    # σ′ = sech²(x/2)/4 = e/(1+e)², e = e^(−|x|), not s(1 − s): 1.8e8 ulps at x = 20, and its
+    # graph's derivative (σ″) cancels near 0 (3.7e7 ulps at 1e−8); this one's does not.
+    (lambda g, out, a: g * 0.25 * _sech2(0.5 * a),),
     "σ",
     sigmoid_batched,
 )
@@ -381,9 +536,38 @@ COS = Op("cos", 1, math.cos, (lambda g, out, a: -g * _sin(a),), "cos", np.cos)
 TAN = Op("tan", 1, tan_forward, (lambda g, out, a: g * (1.0 + out * out),), "tan", np.tan)
 SINH = Op("sinh", 1, sinh_forward, (lambda g, out, a: g * _cosh(a),), "sinh", np.sinh)
 COSH = Op("cosh", 1, cosh_forward, (lambda g, out, a: g * _sinh(a),), "cosh", np.cosh)
-ASIN = Op("asin", 1, asin_forward, (lambda g, out, a: g / _sqrt(1.0 - a * a),), "asin", np.arcsin)
-ACOS = Op("acos", 1, acos_forward, (lambda g, out, a: -g / _sqrt(1.0 - a * a),), "acos", np.arccos)
-ATAN = Op("atan", 1, atan_forward, (lambda g, out, a: g / (1.0 + a * a),), "atan", np.arctan)
+# 1 − a² as (1 − a)(1 + a) near ±1: 1 − a·a is 2.1e6 ulps off at 1 − 1e−8.
+ASIN = Op(
+    "asin", 1, asin_forward, (lambda g, out, a: g / _sqrt(_one_minus_square(a)),), "asin", np.arcsin
+)
+ACOS = Op(
+    "acos",
+    1,
+    acos_forward,
+    (lambda g, out, a: -g / _sqrt(_one_minus_square(a)),),
+    "acos",
+    np.arccos,
+)
+ATAN = Op(
+    "atan", 1, atan_forward, (lambda g, out, a: g * _inverse_one_plus_square(a),), "atan", np.arctan
+)
+ASINH = Op(
+    "asinh", 1, asinh_forward, (lambda g, out, a: g * _inverse_hypot1(a),), "asinh", np.arcsinh
+)
+# √(a − 1)·√(a + 1): a − 1 is exact near 1, and the product does not overflow.
+ACOSH = Op(
+    "acosh",
+    1,
+    acosh_forward,
+    (lambda g, out, a: g / (_sqrt(a - 1.0) * _sqrt(a + 1.0)),),
+    "acosh",
+    np.arccosh,
+)
+ATANH = Op(
+    "atanh", 1, atanh_forward, (lambda g, out, a: g / _one_minus_square(a),), "atanh", np.arctanh
+)
+# sign is flat: derivative 0 (at 0 too, as PyTorch and HIPS autograd).
+SIGN = Op("sign", 1, sign_forward, (lambda g, out, a: g * 0.0,), "sign", np.sign)
 LOG1P = Op("log1p", 1, log1p_forward, (lambda g, out, a: g / (1.0 + a),), "log1p", np.log1p)
 # e^x, not out + 1 (PyTorch's form): out + 1 rounds to 0 below x ≈ −37, e^x does not.
 EXPM1 = Op("expm1", 1, expm1_forward, (lambda g, out, a: g * _exp(a),), "expm1", np.expm1)
@@ -404,7 +588,8 @@ def power(k: float) -> Op:
     if k == 0.0:  # d/dx x**0 = 0 everywhere; avoids 0 ** -1 when differentiating again
         zero = lambda g, out, a: g * 0.0  # noqa: E731 (one line, like the table)
         return Op("pow0", 1, forward, (zero,), "**0", batched, param=k, micrograd="**0")
-    vjp = lambda g, out, a: g * k * a ** (k - 1.0)  # noqa: E731 (one line, like the table)
+    k1, d = k - 1.0, _minus_one_error(k)  # a^(k−1) = a^k1 · a^d exactly (see _pow_minus_one)
+    vjp = lambda g, out, a: g * k * _times_pow(_pow(a, k1), a, d)  # noqa: E731
     return Op(f"pow{k:g}", 1, forward, (vjp,), f"**{k:g}", batched, param=k, micrograd=f"**{shown}")
 
 
@@ -425,8 +610,9 @@ def leaky_relu(slope: float) -> Op:
 # Every fixed primitive by name; ``power(k)`` and ``leaky_relu(slope)`` build parameterised ones.
 RULES: dict[str, Op] = {
     op.name: op
-    for op in (ADD, SUB, MUL, DIV, POW, NEG, ABS, EXP, LOG, SQRT, TANH, SIGMOID, RELU)
-    + (SOFTPLUS, SIN, COS, TAN, SINH, COSH, ASIN, ACOS, ATAN, LOG1P, EXPM1)
+    for op in (ADD, SUB, MUL, DIV, POW, MOD, NEG, ABS, SIGN, EXP, LOG, SQRT, TANH, SIGMOID)
+    + (RELU, SOFTPLUS, SIN, COS, TAN, SINH, COSH, ASIN, ACOS, ATAN, ASINH, ACOSH, ATANH)
+    + (LOG1P, EXPM1)
 }
 
 

@@ -167,7 +167,8 @@ def test_missing_torch_raises_an_import_error_naming_the_extra(
 
 BINARY = {"add": operator.add, "sub": operator.sub, "mul": operator.mul, "div": operator.truediv}
 BINARY["pow"] = operator.pow
-UNARY = {"neg": operator.neg, "abs": abs}
+BINARY["mod"] = operator.mod
+UNARY = {"neg": operator.neg, "abs": abs, "acosh": lambda a: (a + 1.0).acosh()}  # acosh: a ≥ 1
 
 
 def apply(name: str) -> Callable[[Value, Value], Value]:

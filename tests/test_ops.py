@@ -48,6 +48,10 @@ UNARY: dict[str, tuple[Unary, Callable[[float], float], Callable[[float], float]
     "asin": (Value.asin, math.asin, lambda x: (1.0 - x * x) ** -0.5, [-0.9, 0.0, 0.5, 0.99]),
     "acos": (Value.acos, math.acos, lambda x: -((1.0 - x * x) ** -0.5), [-0.9, 0.0, 0.5, 0.99]),
     "atan": (Value.atan, math.atan, lambda x: 1.0 / (1.0 + x * x), [-5.0, 0.0, 0.7, 30.0]),
+    "asinh": (Value.asinh, math.asinh, lambda x: (1.0 + x * x) ** -0.5, [-3.0, 0.0, 0.5, 40.0]),
+    "acosh": (Value.acosh, math.acosh, lambda x: (x * x - 1.0) ** -0.5, [1.01, 1.5, 3.0, 40.0]),
+    "atanh": (Value.atanh, math.atanh, lambda x: 1.0 / (1.0 - x * x), [-0.9, 0.0, 0.5, 0.99]),
+    "sign": (Value.sign, lambda x: math.copysign(1.0, x), lambda x: 0.0, [-2.0, -0.1, 0.3, 5.0]),
     "log1p": (Value.log1p, math.log1p, lambda x: 1.0 / (1.0 + x), [-0.9, 0.0, 1e-10, 3.0]),
     "expm1": (Value.expm1, math.expm1, math.exp, [-40.0, -1.0, 0.0, 1e-10, 2.0]),
 }
@@ -70,6 +74,12 @@ BINARY: dict[
         operator.truediv,
         lambda a, b: (1.0 / b, -a / b**2),
         [(1.5, -2.0), (0.3, 0.7), (-4.0, 5.0)],
+    ),
+    "mod": (
+        operator.mod,
+        operator.mod,
+        lambda a, b: (1.0, -math.floor(a / b)),
+        [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (0.3, 0.7)],
     ),
     "pow": (
         operator.pow,

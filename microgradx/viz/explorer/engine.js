@@ -53,6 +53,32 @@ function powBaseGrad(g, a, b) {
   return g * b * pyPow(a, b - 1.0);
 }
 
+// Python's float % and // (the sign of the divisor; CPython's float_divmod), which JS lacks.
+function pyMod(a, b) {
+  let mod = a % b;
+  if (mod !== 0.0 && b < 0.0 !== mod < 0.0) mod += b;
+  return mod;
+}
+
+function pyFloorDiv(a, b) {
+  let mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0.0 && b < 0.0 !== mod < 0.0) div -= 1.0;
+  const floor = Math.floor(div);
+  return div - floor > 0.5 ? floor + 1.0 : floor;
+}
+
+// ops._one_minus_square and ops._inverse_hypot1: the accurate forms of 1 − a² and 1/√(1 + a²).
+function oneMinusSquare(a) {
+  return Math.abs(a) < 0.5 ? 1.0 - a * a : (1.0 - a) * (1.0 + a);
+}
+
+function inverseHypot1(a) {
+  if (Math.abs(a) < 1.0) return 1.0 / Math.sqrt(1.0 + a * a);
+  const r = 1.0 / a;
+  return Math.abs(r) / Math.sqrt(1.0 + r * r);
+}
+
 function checkFinite(name, out, what) {
   if (!Number.isFinite(out)) throw new RangeError(`${name}: ${what}`);
   return out;
@@ -167,6 +193,40 @@ export const RULES = Object.freeze({
     "acos",
   ),
   atan: op("atan", 1, (a) => Math.atan(a), [(g, out, a) => g / (1.0 + a * a)], "atan"),
+  asinh: op("asinh", 1, (a) => Math.asinh(a), [(g, out, a) => g * inverseHypot1(a)], "asinh"),
+  acosh: op(
+    "acosh",
+    1,
+    (a) => {
+      if (!(a >= 1.0)) throw new RangeError(`acosh: input must be >= 1, got ${fmtFloat(a)}`);
+      return Math.acosh(a);
+    },
+    [(g, out, a) => pyDiv(g, Math.sqrt(a - 1.0) * Math.sqrt(a + 1.0))],
+    "acosh",
+  ),
+  atanh: op(
+    "atanh",
+    1,
+    (a) => {
+      if (!(a > -1.0 && a < 1.0)) {
+        throw new RangeError(`atanh: input must be in (-1, 1), got ${fmtFloat(a)}`);
+      }
+      return Math.atanh(a);
+    },
+    [(g, out, a) => g / oneMinusSquare(a)],
+    "atanh",
+  ),
+  sign: op("sign", 1, (a) => sign(a), [(g) => g * 0.0], "sign"),
+  mod: op(
+    "mod",
+    2,
+    (a, b) => {
+      if (b === 0.0) throw new RangeError(`mod: modulo by zero (${fmtFloat(a)} % ${fmtFloat(b)})`);
+      return pyMod(a, b);
+    },
+    [(g) => g, (g, out, a, b) => -g * pyFloorDiv(a, b)],
+    "%",
+  ),
   log1p: op(
     "log1p",
     1,
