@@ -65,67 +65,39 @@ class Op(NamedTuple):
 # a value are the only places where rules look at data; for arrays they branch per sample.
 
 
-def _exp(x: Num) -> Num:
-    if isinstance(x, float):
-        return math.exp(x) if x < 709.0 else _overflowing(math.exp, x)
-    return np.exp(x) if isinstance(x, np.ndarray) else x.exp()
+def _polymorphic(on_float: Callable[[float], float], on_array: Any, method: str) -> Any:
+    """One math function for the three kinds of number a rule meets: float, array, Value."""
+
+    def function(x: Num) -> Num:
+        if isinstance(x, float):
+            return on_float(x)
+        return on_array(x) if isinstance(x, np.ndarray) else getattr(x, method)()
+
+    function.__name__ = method
+    return function
 
 
-def _overflowing(f: Callable[[float], float], x: float) -> float:
-    """f(x) on floats, ±inf where it overflows: the float backward pass's one overflow policy
-    (as ``*`` and ``/`` already do, and PyTorch), never a bare ``OverflowError``."""
-    try:
-        return f(x)
-    except OverflowError:
-        return math.copysign(math.inf, x) if f is math.sinh else math.inf
+def _inf_on_overflow(f: Callable[[float], float]) -> Callable[[float], float]:
+    """f on floats, ±inf where it overflows: the float backward pass's one overflow policy
+    (``*`` and ``/`` give ±inf there too, as in PyTorch), never a bare ``OverflowError``."""
+
+    def safe(x: float) -> float:
+        try:
+            return f(x)
+        except OverflowError:
+            return math.copysign(math.inf, x) if f is math.sinh else math.inf
+
+    return safe
 
 
-def _log(x: Num) -> Num:
-    if isinstance(x, float):
-        return math.log(x)
-    return np.log(x) if isinstance(x, np.ndarray) else x.log()
-
-
-def _sin(x: Num) -> Num:
-    if isinstance(x, float):
-        return math.sin(x)
-    return np.sin(x) if isinstance(x, np.ndarray) else x.sin()
-
-
-def _cos(x: Num) -> Num:
-    if isinstance(x, float):
-        return math.cos(x)
-    return np.cos(x) if isinstance(x, np.ndarray) else x.cos()
-
-
-def _sinh(x: Num) -> Num:
-    if isinstance(x, float):
-        return _overflowing(math.sinh, x)
-    return np.sinh(x) if isinstance(x, np.ndarray) else x.sinh()
-
-
-def _cosh(x: Num) -> Num:
-    if isinstance(x, float):
-        return _overflowing(math.cosh, x)
-    return np.cosh(x) if isinstance(x, np.ndarray) else x.cosh()
-
-
-def _tanh(x: Num) -> Num:
-    if isinstance(x, float):
-        return math.tanh(x)
-    return np.tanh(x) if isinstance(x, np.ndarray) else x.tanh()
-
-
-def _sqrt(x: Num) -> Num:
-    if isinstance(x, float):
-        return math.sqrt(x)
-    return np.sqrt(x) if isinstance(x, np.ndarray) else x.sqrt()
-
-
-def _sigmoid(x: Num) -> Num:
-    if isinstance(x, float):
-        return sigmoid_forward(x)
-    return sigmoid_batched(x) if isinstance(x, np.ndarray) else x.sigmoid()
+_exp = _polymorphic(_inf_on_overflow(math.exp), np.exp, "exp")
+_log = _polymorphic(math.log, np.log, "log")
+_sin = _polymorphic(math.sin, np.sin, "sin")
+_cos = _polymorphic(math.cos, np.cos, "cos")
+_sinh = _polymorphic(_inf_on_overflow(math.sinh), np.sinh, "sinh")
+_cosh = _polymorphic(_inf_on_overflow(math.cosh), np.cosh, "cosh")
+_tanh = _polymorphic(math.tanh, np.tanh, "tanh")
+_sqrt = _polymorphic(math.sqrt, np.sqrt, "sqrt")
 
 
 def _step(x: Num, below: float = 0.0) -> Num:
@@ -173,7 +145,8 @@ def _pow_minus_one(a: Num, b: Num) -> Num:
     |ln a|·2⁻⁵⁴ relatively: 170 ulps at a = 1e300. So a^(b−1) = a^b₁ · a^d, with b₁ = fl(b − 1)
     and d the exact rounding error (TwoSum), a constant; a^d ≈ 1 + d·ln a.
     """
-    return _times_pow(_pow(a, b - 1.0), a, _minus_one_error(_data(b)))
+    d = _minus_one_error(b if isinstance(b, (float, np.ndarray)) else b._data)  # a constant
+    return _times_pow(_pow(a, b - 1.0), a, d)
 
 
 def _minus_one_error(b: Any) -> Any:
@@ -193,13 +166,8 @@ def _times_pow(power: Num, a: Num, d: Any) -> Num:
     return power * _pow(a, float(d))
 
 
-def _data(x: Num) -> Any:
-    """The number(s) inside: a float or array as is, a Value's data."""
-    return x if isinstance(x, (float, np.ndarray)) else x._data
-
-
 def _pow(a: Num, b: Num) -> Num:
-    """a ** b; on floats ±inf where it overflows (the backward pass's policy, see _overflowing)."""
+    """a ** b; on floats ±inf where it overflows (as _inf_on_overflow)."""
     if not isinstance(a, float):
         return a**b
     try:
@@ -227,7 +195,7 @@ def _inside(x: Num, edge: float, inner: Callable[[Num], Num], outer: Callable[[N
 def _sech2(x: Num) -> Num:
     """sech²(x) = 1 − tanh²(x): the form 1 − t² for |x| < ½; 4e/(1 + e)², e = e^(−2|x|), beyond
     (1 − t² loses everything there: 0 instead of 4e−17 at x = 19.1)."""
-    return _inside(x, 0.5, lambda u: 1.0 - _tanh(u) * _tanh(u), _sech2_far)
+    return _inside(x, 0.5, lambda u: 1.0 - _tanh(u) ** 2, _sech2_far)
 
 
 def _sech2_far(x: Num) -> Num:
@@ -235,27 +203,27 @@ def _sech2_far(x: Num) -> Num:
     return 4.0 * e / ((1.0 + e) * (1.0 + e))
 
 
-def _one_minus_square(x: Num) -> Num:
+def _one_minus_sq(x: Num) -> Num:
     """1 − x², as (1 − x)(1 + x) for |x| ≥ ½ (exact near ±1, where 1 − x·x cancels)."""
     return _inside(x, 0.5, lambda u: 1.0 - u * u, lambda u: (1.0 - u) * (1.0 + u))
 
 
-def _inverse_one_plus_square(x: Num) -> Num:
+def _inv_one_plus_sq(x: Num) -> Num:
     """1 / (1 + x²), as r²/(1 + r²) with r = 1/x for |x| > 1 (x² overflows beyond 1.3e154)."""
-    return _inside(x, 1.0, lambda u: 1.0 / (1.0 + u * u), _inverse_one_plus_square_far)
+    return _inside(x, 1.0, lambda u: 1.0 / (1.0 + u * u), _inv_one_plus_sq_far)
 
 
-def _inverse_one_plus_square_far(x: Num) -> Num:
+def _inv_one_plus_sq_far(x: Num) -> Num:
     r = 1.0 / x
     return r * r / (1.0 + r * r)
 
 
-def _inverse_hypot1(x: Num) -> Num:
+def _inv_hypot1(x: Num) -> Num:
     """1 / √(1 + x²), as |r| / √(1 + r²) with r = 1/x for |x| > 1 (no overflow of x²)."""
-    return _inside(x, 1.0, lambda u: 1.0 / _sqrt(1.0 + u * u), _inverse_hypot1_far)
+    return _inside(x, 1.0, lambda u: 1.0 / _sqrt(1.0 + u * u), _inv_hypot1_far)
 
 
-def _inverse_hypot1_far(x: Num) -> Num:
+def _inv_hypot1_far(x: Num) -> Num:
     r = 1.0 / x
     return abs(r) / _sqrt(1.0 + r * r)
 
@@ -437,6 +405,9 @@ def sigmoid_batched(a: np.ndarray) -> np.ndarray:
     return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+_sigmoid = _polymorphic(sigmoid_forward, sigmoid_batched, "sigmoid")
+
+
 def relu_batched(a: np.ndarray) -> np.ndarray:
     return np.where(a > 0.0, a, 0.0)
 
@@ -538,22 +509,18 @@ SINH = Op("sinh", 1, sinh_forward, (lambda g, out, a: g * _cosh(a),), "sinh", np
 COSH = Op("cosh", 1, cosh_forward, (lambda g, out, a: g * _sinh(a),), "cosh", np.cosh)
 # 1 − a² as (1 − a)(1 + a) near ±1: 1 − a·a is 2.1e6 ulps off at 1 − 1e−8.
 ASIN = Op(
-    "asin", 1, asin_forward, (lambda g, out, a: g / _sqrt(_one_minus_square(a)),), "asin", np.arcsin
+    "asin", 1, asin_forward, (lambda g, out, a: g / _sqrt(_one_minus_sq(a)),), "asin", np.arcsin
 )
 ACOS = Op(
     "acos",
     1,
     acos_forward,
-    (lambda g, out, a: -g / _sqrt(_one_minus_square(a)),),
+    (lambda g, out, a: -g / _sqrt(_one_minus_sq(a)),),
     "acos",
     np.arccos,
 )
-ATAN = Op(
-    "atan", 1, atan_forward, (lambda g, out, a: g * _inverse_one_plus_square(a),), "atan", np.arctan
-)
-ASINH = Op(
-    "asinh", 1, asinh_forward, (lambda g, out, a: g * _inverse_hypot1(a),), "asinh", np.arcsinh
-)
+ATAN = Op("atan", 1, atan_forward, (lambda g, out, a: g * _inv_one_plus_sq(a),), "atan", np.arctan)
+ASINH = Op("asinh", 1, asinh_forward, (lambda g, out, a: g * _inv_hypot1(a),), "asinh", np.arcsinh)
 # √(a − 1)·√(a + 1): a − 1 is exact near 1, and the product does not overflow.
 ACOSH = Op(
     "acosh",
@@ -564,7 +531,7 @@ ACOSH = Op(
     np.arccosh,
 )
 ATANH = Op(
-    "atanh", 1, atanh_forward, (lambda g, out, a: g / _one_minus_square(a),), "atanh", np.arctanh
+    "atanh", 1, atanh_forward, (lambda g, out, a: g / _one_minus_sq(a),), "atanh", np.arctanh
 )
 # sign is flat: derivative 0 (at 0 too, as PyTorch and HIPS autograd).
 SIGN = Op("sign", 1, sign_forward, (lambda g, out, a: g * 0.0,), "sign", np.sign)

@@ -380,3 +380,92 @@ def test_replay_of_asin_names_the_op_and_the_sample_outside_its_domain() -> None
     replay = trace(lambda x: x.asin(), 0.5)
     with pytest.raises(ValueError, match=r"sample 1: asin: .*2\.0"):
         replay([0.5, 2.0])
+
+
+# -- one overflow policy for every rule ----------------------------------------------------
+# A finite derivative too large for a float: ±inf on the float backward pass, whatever the rule
+# is built on (``**``, ``/``, ``*``, exp); the recorded pass (whose Values hold finite floats)
+# and the replay raise, naming the op.
+
+OVERFLOWING: dict[str, tuple[Unary, float]] = {
+    "power": (lambda x: x**-1.0, 1e-200),  # −x⁻² = −1e400, a rule built on **
+    "pow": (lambda x: x ** Value(-1.0), 1e-200),  # the same through Value ** Value
+    "div": (lambda x: 1.0 / x, 1e-200),  # −out/x, built on /
+    "mul": (lambda x: (x * 1e-300) * 1e300 + x**-1.0, 1e-200),  # summed into −inf
+    "sinh": (lambda x: (x * 1e-300).sinh(), 1e-200),  # finite: a control, nothing overflows
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERFLOWING))
+def test_an_overflowing_derivative_is_inf_on_the_float_pass_for_every_kind_of_rule(
+    name: str,
+) -> None:
+    build, x = OVERFLOWING[name]
+    v = Value(x)
+    build(v).backward()
+    if name == "sinh":  # the control: 1e−300·cosh(1e−500) = 1e−300
+        assert v.grad == 1e-300
+    else:
+        assert v.grad == -math.inf
+
+
+@pytest.mark.parametrize("name", ["power", "pow", "div"])
+def test_an_overflowing_derivative_raises_naming_the_op_when_recorded_or_replayed(
+    name: str,
+) -> None:
+    from microgradx import elementwise_grad, hessian
+
+    build, x = OVERFLOWING[name]
+    op = build(Value(x)).op
+    with pytest.raises(OverflowError, match=r"overflows|not a finite float") as raised:
+        hessian(build)(x)
+    assert any(f"'{op}'" in note for note in raised.value.__notes__)
+    with pytest.raises(FloatingPointError, match=f"backward through '{op}'"):
+        elementwise_grad(build)([x])
+
+
+@pytest.mark.parametrize(
+    ("rule", "args", "expected"),
+    [
+        (ops.power(-1.0).vjps[0], (1.0, 1e200, 1e-200), -math.inf),
+        (ops.POW.vjps[0], (1.0, 1e200, 1e-200, -1.0), -math.inf),
+        (ops.EXPM1.vjps[0], (1.0, 0.0, 710.0), math.inf),
+        (ops.SINH.vjps[0], (1.0, 0.0, 711.0), math.inf),
+        (ops.COSH.vjps[0], (1.0, 0.0, -711.0), -math.inf),
+    ],
+    ids=["power", "pow", "expm1-exp", "sinh-cosh", "cosh-sinh"],
+)
+def test_rules_built_on_pow_and_math_functions_give_inf_not_overflow_error(
+    rule: Callable[..., float], args: tuple[float, ...], expected: float
+) -> None:
+    # Called on floats: before, ** and math.exp/sinh/cosh raised a bare OverflowError here.
+    assert rule(*args) == expected
+
+
+# -- sign and % ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("x", [-2.5, -1e-300, 0.0, 1e-300, 3.0])
+def test_sign_is_flat_with_derivative_zero_everywhere_as_pytorch(x: float) -> None:
+    v = Value(x)
+    out = v.sign()
+    out.backward()
+    assert out.data == (x > 0) - (x < 0)
+    assert v.grad == 0.0
+
+
+@pytest.mark.parametrize(("a", "b"), [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (-7.5, -2.0)])
+def test_mod_follows_pythons_sign_convention_and_its_derivatives_are_one_and_minus_floor(
+    a: float, b: float
+) -> None:
+    va, vb = Value(a), Value(b)
+    out = va % vb
+    out.backward()
+    assert out.data == a % b
+    assert (va.grad, vb.grad) == (1.0, -math.floor(a / b))
+    assert (3.5 % Value(b)).data == 3.5 % b and (Value(a) % 3.0).data == a % 3.0
+
+
+def test_mod_by_zero_raises_naming_the_op() -> None:
+    with pytest.raises(ZeroDivisionError, match=r"mod: .*7\.5 % 0\.0"):
+        Value(7.5) % 0.0

@@ -68,7 +68,7 @@ function pyFloorDiv(a, b) {
   return div - floor > 0.5 ? floor + 1.0 : floor;
 }
 
-// ops._one_minus_square and ops._inverse_hypot1: the accurate forms of 1 − a² and 1/√(1 + a²).
+// ops._one_minus_sq and ops._inv_hypot1: the accurate forms of 1 − a² and 1/√(1 + a²).
 function oneMinusSquare(a) {
   return Math.abs(a) < 0.5 ? 1.0 - a * a : (1.0 - a) * (1.0 + a);
 }
