@@ -149,6 +149,11 @@ TERMS: dict[str, Callable[[Value, Value, Value], Value]] = {
     "asin": lambda x, w, b: (0.9 * (x * b).tanh()).asin(),
     "acos": lambda x, w, b: (0.9 * w.tanh()).acos(),
     "atan": lambda x, w, b: (x * b + w).atan(),
+    "asinh": lambda x, w, b: (x * w - b).asinh(),
+    "acosh": lambda x, w, b: (x * x + 1.1).acosh(),
+    "atanh": lambda x, w, b: (0.9 * (w * b).tanh()).atanh(),
+    "sign": lambda x, w, b: (x - b).sign() * w,
+    "mod": lambda x, w, b: (x * w) % (1.5 + b.sigmoid()),
     "log1p": lambda x, w, b: (b * b).log1p(),
     "expm1": lambda x, w, b: (0.5 * x).expm1(),
 }

@@ -31,8 +31,9 @@ function logOrNaN(x) {
   return 0.0;
 }
 
-// Python's float operators raise where IEEE arithmetic quietly gives ±inf; the rules that can
-// meet those cases use these two, so the page fails where the library fails.
+// Python's float operators raise on a division by zero where IEEE arithmetic quietly gives
+// ±inf; the rules that can meet it use these two, so the page fails where the library fails.
+// An overflow is ±inf in both (ops._pow, ops._inf_on_overflow).
 
 function pyDiv(x, y) {
   if (y === 0.0) throw new RangeError("float division by zero");
@@ -41,16 +42,33 @@ function pyDiv(x, y) {
 
 function pyPow(a, b) {
   if (a === 0.0 && b < 0.0) throw new RangeError("0.0 cannot be raised to a negative power");
-  const out = a ** b;
-  if (!Number.isFinite(out) && Number.isFinite(a) && Number.isFinite(b)) {
-    throw new RangeError("Numerical result out of range");
-  }
-  return out;
+  return a ** b;
 }
 
 function powBaseGrad(g, a, b) {
   if (sign(a) === 0.0 && sign(b) === 0.0) return g * 0.0;
-  return g * b * pyPow(a, b - 1.0);
+  return g * b * powMinusOne(a, b);
+}
+
+// ops._pow_minus_one: a^(b − 1) as a^fl(b − 1) · a^d, d the exact rounding error of b − 1.
+function powMinusOne(a, b) {
+  const s = b - 1.0;
+  const d = Math.abs(b) >= 1.0 ? b - s - 1.0 : b - (s + 1.0);
+  const power = pyPow(a, s);
+  return d === 0.0 || a === 0.0 ? power : power * a ** d;
+}
+
+// The accurate forms of ops.py (_sech2, _one_minus_sq, _inv_one_plus_sq, _inv_hypot1).
+function sech2(x) {
+  if (Math.abs(x) < 0.5) return 1.0 - Math.tanh(x) ** 2;
+  const e = Math.exp(-2.0 * Math.abs(x));
+  return (4.0 * e) / ((1.0 + e) * (1.0 + e));
+}
+
+function invOnePlusSquare(a) {
+  if (Math.abs(a) < 1.0) return 1.0 / (1.0 + a * a);
+  const r = 1.0 / a;
+  return (r * r) / (1.0 + r * r);
 }
 
 // Python's float % and // (the sign of the divisor; CPython's float_divmod), which JS lacks.
@@ -68,7 +86,6 @@ function pyFloorDiv(a, b) {
   return div - floor > 0.5 ? floor + 1.0 : floor;
 }
 
-// ops._one_minus_sq and ops._inv_hypot1: the accurate forms of 1 − a² and 1/√(1 + a²).
 function oneMinusSquare(a) {
   return Math.abs(a) < 0.5 ? 1.0 - a * a : (1.0 - a) * (1.0 + a);
 }
@@ -141,8 +158,8 @@ export const RULES = Object.freeze({
     [(g, out) => pyDiv(g * 0.5, out)],
     "sqrt",
   ),
-  tanh: op("tanh", 1, (a) => Math.tanh(a), [(g, out) => g * (1.0 - out * out)], "tanh"),
-  sigmoid: op("sigmoid", 1, sigmoidForward, [(g, out) => g * out * (1.0 - out)], "σ"),
+  tanh: op("tanh", 1, (a) => Math.tanh(a), [(g, out, a) => g * sech2(a)], "tanh"),
+  sigmoid: op("sigmoid", 1, sigmoidForward, [(g, out, a) => g * 0.25 * sech2(0.5 * a)], "σ"),
   relu: op("relu", 1, (a) => (a > 0.0 ? a : 0.0), [(g, out, a) => g * step(a)], "relu"),
   softplus: op(
     "softplus",
@@ -177,7 +194,7 @@ export const RULES = Object.freeze({
       }
       return Math.asin(a);
     },
-    [(g, out, a) => pyDiv(g, Math.sqrt(1.0 - a * a))],
+    [(g, out, a) => pyDiv(g, Math.sqrt(oneMinusSquare(a)))],
     "asin",
   ),
   acos: op(
@@ -189,10 +206,10 @@ export const RULES = Object.freeze({
       }
       return Math.acos(a);
     },
-    [(g, out, a) => pyDiv(-g, Math.sqrt(1.0 - a * a))],
+    [(g, out, a) => pyDiv(-g, Math.sqrt(oneMinusSquare(a)))],
     "acos",
   ),
-  atan: op("atan", 1, (a) => Math.atan(a), [(g, out, a) => g / (1.0 + a * a)], "atan"),
+  atan: op("atan", 1, (a) => Math.atan(a), [(g, out, a) => g * invOnePlusSquare(a)], "atan"),
   asinh: op("asinh", 1, (a) => Math.asinh(a), [(g, out, a) => g * inverseHypot1(a)], "asinh"),
   acosh: op(
     "acosh",
@@ -265,7 +282,7 @@ export function power(k, name) {
     return op("pow0", 1, (a) => powForward(a, k), [(g) => g * 0.0], "**0", k);
   }
   const symbol = name.replace(/^pow/, "**");
-  const vjp = (g, out, a) => g * k * pyPow(a, k - 1.0);
+  const vjp = (g, out, a) => g * k * powMinusOne(a, k);
   return op(name, 1, (a) => powForward(a, k), [vjp], symbol, k);
 }
 
