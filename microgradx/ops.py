@@ -11,10 +11,11 @@ Rules are *polymorphic*: they use only arithmetic operators and the helper funct
 so the same rule runs on plain floats (the fast backward pass), on ``Value`` objects
 (``backward(create_graph=True)``, which records the backward pass for higher derivatives) and
 on numpy arrays holding one entry per sample (the batched replay of ``compile.trace``).
-A rule that depends on the *value* of an input (relu, abs, leaky_relu, pow) branches only
-through the helpers below, which choose elementwise with ``numpy.where`` for arrays, so every
-sample takes its own branch. Each op may also carry a ``batched`` forward for arrays.
-This module imports nothing from the engine, so the table can be audited on one screen.
+A rule that depends on the *value* of an input (relu, abs, leaky_relu, pow, and the accurate
+forms) branches only through the helpers below, which choose elementwise with ``numpy.where``
+for arrays, so every sample takes its own branch. Rules are written in forms that neither
+cancel nor overflow, also when differentiated again: docs/precision.md measures them against
+a 50-digit oracle and PyTorch. This module imports nothing from the engine.
 """
 
 from __future__ import annotations
@@ -168,20 +169,17 @@ def _times_pow(power: Num, a: Num, d: Any) -> Num:
 
 def _pow(a: Num, b: Num) -> Num:
     """a ** b; on floats ±inf where it overflows (as _inf_on_overflow)."""
-    if not isinstance(a, float):
-        return a**b
     try:
         return a**b
     except OverflowError:
+        if not isinstance(a, float):
+            raise  # a Value: the recorded pass's error, naming the op
         return -math.inf if a < 0.0 and b % 2.0 == 1.0 else math.inf
 
 
 def _inside(x: Num, edge: float, inner: Callable[[Num], Num], outer: Callable[[Num], Num]) -> Num:
-    """inner(x) where |x| < edge, else outer(x): one formula per region, chosen per sample.
-
-    On arrays each formula sees only its own samples (the others get a harmless stand-in),
-    so the replay's floating-point traps fire only where the chosen formula fails.
-    """
+    """inner(x) where |x| < edge, else outer(x), per sample; on arrays each formula sees only
+    its own samples (a stand-in elsewhere), so the replay's traps fire only where it fails."""
     if isinstance(x, np.ndarray):
         small = np.abs(x) < edge
         return np.where(small, inner(np.where(small, x, 0.0)), outer(np.where(small, edge, x)))
@@ -192,9 +190,17 @@ def _inside(x: Num, edge: float, inner: Callable[[Num], Num], outer: Callable[[N
 # (create_graph) differentiates without cancelling, so second derivatives are accurate too.
 
 
-def _sech2(x: Num) -> Num:
-    """sech²(x) = 1 − tanh²(x): the form 1 − t² for |x| < ½; 4e/(1 + e)², e = e^(−2|x|), beyond
-    (1 − t² loses everything there: 0 instead of 4e−17 at x = 19.1)."""
+def _sech2(x: Num, t: Num = None) -> Num:
+    """sech²(x) = 1 − tanh²(x) (t = tanh x when known): 1 − t² for |x| < ½; 4e/(1 + e)²,
+    e = e^(−2|x|), beyond (where 1 − t² loses everything: 0 instead of 4e−17 at x = 19.1)."""
+    if type(x) is float:  # the float pass, inline: every tanh and sigmoid node runs this
+        if -0.5 < x < 0.5:
+            t = math.tanh(x) if t is None else t
+            return 1.0 - t * t
+        e = math.exp(-2.0 * abs(x))
+        return 4.0 * e / ((1.0 + e) * (1.0 + e))
+    if t is not None and not isinstance(x, np.ndarray) and -0.5 < x < 0.5:
+        return 1.0 - t * t  # a Value: the op's own output, no second tanh node
     return _inside(x, 0.5, lambda u: 1.0 - _tanh(u) ** 2, _sech2_far)
 
 
@@ -362,10 +368,6 @@ def atan_forward(a: float) -> float:
     return math.atan(a)
 
 
-def asinh_forward(a: float) -> float:
-    return math.asinh(a)
-
-
 def acosh_forward(a: float) -> float:
     if not a >= 1.0:
         raise ValueError(f"acosh: input must be >= 1, got {_fmt(a)}")
@@ -376,10 +378,6 @@ def atanh_forward(a: float) -> float:
     if not -1.0 < a < 1.0:
         raise ValueError(f"atanh: input must be in (-1, 1), got {_fmt(a)}")
     return math.atanh(a)
-
-
-def sign_forward(a: float) -> float:
-    return 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
 
 
 def log1p_forward(a: float) -> float:
@@ -418,10 +416,8 @@ def softplus_batched(a: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------------------
 # The table. One entry per primitive: name, arity, forward, VJP rules (one per input, in
-# argument order), drawing symbol. In every rule: g = upstream gradient, out = this op's
-# output, a/b = its inputs.
-
-# The last argument, where present, is the batched forward on sample arrays (see Op).
+# argument order), drawing symbol, and where present the batched forward on sample arrays
+# (see Op). In every rule: g = upstream gradient, out = this op's output, a/b = its inputs.
 
 ADD = Op(
     "add", 2, add_forward, (lambda g, out, a, b: g, lambda g, out, a, b: g), "+", micrograd="+"
@@ -474,7 +470,7 @@ EXP = Op("exp", 1, exp_forward, (lambda g, out, a: g * out,), "exp", np.exp)
 LOG = Op("log", 1, log_forward, (lambda g, out, a: g / a,), "log", np.log)
 SQRT = Op("sqrt", 1, sqrt_forward, (lambda g, out, a: g * 0.5 / out,), "sqrt", np.sqrt)
 # From the input, not 1 − out² (PyTorch's: 5.5e7 ulps at x = 10, 0 for |x| ≥ 19.1).
-TANH = Op("tanh", 1, tanh_forward, (lambda g, out, a: g * _sech2(a),), "tanh", np.tanh)
+TANH = Op("tanh", 1, tanh_forward, (lambda g, out, a: g * _sech2(a, out),), "tanh", np.tanh)
 SIGMOID = Op(
     "sigmoid",
     1,
@@ -520,7 +516,7 @@ ACOS = Op(
     np.arccos,
 )
 ATAN = Op("atan", 1, atan_forward, (lambda g, out, a: g * _inv_one_plus_sq(a),), "atan", np.arctan)
-ASINH = Op("asinh", 1, asinh_forward, (lambda g, out, a: g * _inv_hypot1(a),), "asinh", np.arcsinh)
+ASINH = Op("asinh", 1, math.asinh, (lambda g, out, a: g * _inv_hypot1(a),), "asinh", np.arcsinh)
 # √(a − 1)·√(a + 1): a − 1 is exact near 1, and the product does not overflow.
 ACOSH = Op(
     "acosh",
@@ -534,7 +530,7 @@ ATANH = Op(
     "atanh", 1, atanh_forward, (lambda g, out, a: g / _one_minus_sq(a),), "atanh", np.arctanh
 )
 # sign is flat: derivative 0 (at 0 too, as PyTorch and HIPS autograd).
-SIGN = Op("sign", 1, sign_forward, (lambda g, out, a: g * 0.0,), "sign", np.sign)
+SIGN = Op("sign", 1, _sign, (lambda g, out, a: g * 0.0,), "sign", np.sign)
 LOG1P = Op("log1p", 1, log1p_forward, (lambda g, out, a: g / (1.0 + a),), "log1p", np.log1p)
 # e^x, not out + 1 (PyTorch's form): out + 1 rounds to 0 below x ≈ −37, e^x does not.
 EXPM1 = Op("expm1", 1, expm1_forward, (lambda g, out, a: g * _exp(a),), "expm1", np.expm1)
@@ -557,6 +553,8 @@ def power(k: float) -> Op:
         return Op("pow0", 1, forward, (zero,), "**0", batched, param=k, micrograd="**0")
     k1, d = k - 1.0, _minus_one_error(k)  # a^(k−1) = a^k1 · a^d exactly (see _pow_minus_one)
     vjp = lambda g, out, a: g * k * _times_pow(_pow(a, k1), a, d)  # noqa: E731
+    if d == 0.0 and k >= 1.0:  # k − 1 exact (integer, dyadic k); |a^k1| ≤ max(1, |a^k|): finite
+        vjp = lambda g, out, a: g * k * a**k1  # noqa: E731
     return Op(f"pow{k:g}", 1, forward, (vjp,), f"**{k:g}", batched, param=k, micrograd=f"**{shown}")
 
 
