@@ -47,6 +47,10 @@ UNARY: dict[str, tuple[Callable[[Value], Value], Callable[[Any], Any], list[floa
     "asin": (Value.asin, torch.asin, [-0.9, 0.0, 0.5, 0.99]),
     "acos": (Value.acos, torch.acos, [-0.9, 0.0, 0.5, 0.99]),
     "atan": (Value.atan, torch.atan, [-50.0, 0.0, 0.7, 1e8]),
+    "asinh": (Value.asinh, torch.asinh, [-50.0, 0.0, 0.7, 1e8]),
+    "acosh": (Value.acosh, torch.acosh, [1.01, 2.0, 1e8]),
+    "atanh": (Value.atanh, torch.atanh, [-0.9, 0.0, 0.5, 0.99]),
+    "sign": (Value.sign, torch.sign, [-2.0, 0.0, 3.5]),
     "log1p": (Value.log1p, torch.log1p, [-0.9, 0.0, 1e-12, 3.0]),
     "expm1": (Value.expm1, torch.expm1, [-20.0, -1.0, 0.0, 1e-12, 2.0, 700.0]),
     "pow3": (lambda v: v**3, lambda t: t**3, [-1.5, 0.0, 2.0]),
@@ -61,6 +65,7 @@ BINARY: dict[str, tuple[Callable[[Any, Any], Any], list[tuple[float, float]]]] =
     "mul": (lambda a, b: a * b, [(1.5, -2.0), (0.0, 3.0)]),
     "div": (lambda a, b: a / b, [(1.5, -2.0), (-0.1, 7.0)]),
     "pow": (lambda a, b: a**b, [(1.5, 2.0), (0.3, -1.7), (2.0, 0.0), (-2.0, 3.0), (0.0, 2.0)]),
+    "mod": (lambda a, b: a % b, [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (0.3, 0.7)]),
 }
 
 
@@ -181,7 +186,8 @@ def test_composite_hessian_matches_torch(name: str, point: tuple[float, float, f
 @pytest.mark.parametrize(
     ("name", "x"),
     [(n, x) for n in ("exp", "log", "sqrt", "tanh", "sigmoid", "softplus", "sin", "cos", "pow3",
-                      "pow-0.5", "tan", "sinh", "cosh", "asin", "acos", "atan", "log1p", "expm1")
+                      "pow-0.5", "tan", "sinh", "cosh", "asin", "acos", "atan", "asinh", "acosh",
+                      "atanh", "log1p", "expm1")
      for x in UNARY[n][2] if abs(x) < 100],
 )  # fmt: skip
 def test_second_derivative_of_each_unary_op_matches_torch(name: str, x: float) -> None:
