@@ -141,6 +141,8 @@ POWERS: dict[float, list[float]] = {
     -2.7: [0.3, 2.5, 1e-100, 1e100],
 }
 
+SLOPES = {0.01: [0.3, -2.5, 1e-300, -1e300], 1.5: [0.3, -2.5]}  # leaky_relu(slope)
+
 # Binary ops: (truth of f, ∂f/∂a, ∂f/∂b, ∂²f/∂a², ∂²f/∂b²; points (a, b)).
 BINARY: dict[str, tuple[tuple[Callable[[Mp, Mp], Mp], ...], list[tuple[float, float]]]] = {
     "add": (
@@ -305,6 +307,56 @@ def _partial(name: str, other: float, first: bool) -> tuple[F, F]:
     return ours, theirs
 
 
+def _leaky_rows(slope: float) -> list[Row]:
+    truths = (
+        lambda x: x if x > 0 else slope * x,
+        lambda x: 1 if x > 0 else mpmath.mpf(slope),
+        lambda x: 0,
+    )
+    build = lambda v: v.leaky_relu(slope)  # noqa: E731
+    return _rows(
+        f"leaky_relu({slope})", build, _torch_op("leaky_relu", slope), truths, SLOPES[slope]
+    )
+
+
+# ∂²f/∂a∂b: (truth; ordinary points). At 1 + b·ln a ≈ 0 the mixed partial of a ** b is
+# ill-conditioned (an error of one ulp in ln a is relatively unbounded): not on the grid.
+MIXED: dict[str, tuple[Callable[[Mp, Mp], Mp], list[tuple[float, float]]]] = {
+    "mul": (lambda a, b: 1, [(0.3, -2.5)]),
+    "div": (lambda a, b: -1 / b**2, [(0.3, -2.5), (1e-300, 1e-5)]),
+    "pow": (
+        lambda a, b: a ** (b - 1) * (1 + b * mp.log(a)),
+        [(0.3, 2.5), (2.5, 1 / 3), (1e-300, 1 / 3), (1e300, 1 / 3), (7.0, -2.7)],
+    ),
+    "mod": (lambda a, b: 0, [(7.5, 2.0), (-7.5, 2.0)]),
+}
+
+
+def _mixed_rows(name: str) -> list[Row]:
+    """∂²f/∂a∂b: eager by hessian, replay by tracing ∂f/∂a's recorded graph, torch."""
+    truth, points = MIXED[name]
+    method = getattr(Value, _OPERATORS[name])
+
+    def d_da_at(a: float) -> F:  # ∂f/∂a's graph as a function of b alone: a is not an input
+        def d_da(b: Value) -> Any:
+            x = Value(a)
+            return gradients(method(x, b), [x], create_graph=True)[0]
+
+        return d_da
+
+    rows = []
+    for a, b in points:
+        eager = _safely(lambda a=a, b=b: [float(hessian(method)(a, b)[0][1])], 1)[0]
+        replay = _safely(lambda a=a, b=b: [float(elementwise_grad(d_da_at(a))([b])[0])], 1)
+        ta, tb = (torch.tensor(x, dtype=torch.float64, requires_grad=True) for x in (a, b))
+        (ga,) = torch.autograd.grad(TORCH_OPS[name](torch, None, ta, tb), ta, create_graph=True)
+        theirs = torch.autograd.grad(ga, tb)[0].item() if ga.requires_grad else 0.0
+        exact = truth(mpmath.mpf(a), mpmath.mpf(b))
+        rows.append((f"{name} ∂a∂b (a={a:.3g})", b, 2, ulps(eager, exact), ulps(replay[0], exact),
+                     ulps(theirs, exact)))  # fmt: skip
+    return rows
+
+
 def _binary_rows(name: str) -> list[Row]:
     (value, d_a, d_b, d_aa, d_bb), points = BINARY[name]
     rows = []
@@ -320,6 +372,8 @@ def _binary_rows(name: str) -> list[Row]:
 def _all_rows() -> list[Row]:
     rows = [r for name in UNARY for r in _unary_rows(name)]
     rows += [r for k in POWERS for r in _power_rows(k)]
+    rows += [r for slope in SLOPES for r in _leaky_rows(slope)]
+    rows += [r for name in MIXED for r in _mixed_rows(name)]
     return rows + [r for name in BINARY for r in _binary_rows(name)]
 
 
@@ -351,9 +405,21 @@ def test_power_value_and_two_derivatives_are_within_the_bound_of_the_truth(k: fl
     _check(_power_rows(k))
 
 
+@pytest.mark.parametrize("slope", sorted(SLOPES))
+def test_leaky_relu_value_and_two_derivatives_are_within_the_bound_of_the_truth(
+    slope: float,
+) -> None:
+    _check(_leaky_rows(slope))
+
+
 @pytest.mark.parametrize("name", sorted(BINARY))
 def test_binary_op_partials_are_within_the_bound_of_the_truth(name: str) -> None:
     _check(_binary_rows(name))
+
+
+@pytest.mark.parametrize("name", sorted(MIXED))
+def test_binary_op_mixed_second_partial_is_within_the_bound_of_the_truth(name: str) -> None:
+    _check(_mixed_rows(name))
 
 
 def test_the_grid_covers_every_primitive_of_the_table() -> None:
