@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -244,3 +245,41 @@ def test_minitorch_sum_distributes(ls1: list[float], ls2: list[float]) -> None:
     together = sum((Value(a) + Value(b) for a, b in zip(ls1, ls2, strict=True)), Value(0.0))
     apart = sum(map(Value, ls1), Value(0.0)) + sum(map(Value, ls2), Value(0.0))
     assert is_close(together.data, apart.data)
+
+
+# -- MiniTorch: tests/test_autodiff.py, task 1.4's backprop examples ----------------------------
+# Function1(x, y) = x + y + 10 and Function2(x, y) = x·y + x written as expressions (a
+# user-defined ScalarFunction is the `primitive` work of issue 19); d_output = 5 as a factor.
+
+
+def function1(x: Any, y: Any) -> Any:
+    return x + y + 10
+
+
+def function2(x: Any, y: Any) -> Any:
+    return x * y + x
+
+
+def test_minitorch_chain_rule_skips_constants_and_gives_variables_their_derivatives() -> None:
+    var = Value(5.0)
+    (5 * function2(10, var)).backward()
+    assert var.grad == 5 * 10
+    var1, var2 = Value(5.0), Value(10.0)
+    (5 * function2(var1, var2)).backward()
+    assert (var1.grad, var2.grad) == (5 * (10 + 1), 5 * 5)
+
+
+def test_minitorch_backprop_examples_1_to_4() -> None:
+    var = Value(0.0)
+    (5 * function1(0, var)).backward()  # example 1: F1(0, v)
+    assert var.grad == 5
+    var = Value(0.0)
+    (5 * function1(0, function1(0, var))).backward()  # example 2: F1(0, F1(0, v))
+    assert var.grad == 5
+    var1 = Value(0.0)
+    (5 * function1(function1(0, var1), function1(0, var1))).backward()  # example 3: fan-out
+    assert var1.grad == 10
+    var0 = Value(0.0)
+    shared = function1(0, var0)
+    (5 * function1(function1(0, shared), function1(0, shared))).backward()  # example 4
+    assert var0.grad == 10

@@ -60,7 +60,10 @@ function powMinusOne(a, b) {
 
 // The accurate forms of ops.py (_sech2, _one_minus_sq, _inv_one_plus_sq, _inv_hypot1).
 function sech2(x) {
-  if (Math.abs(x) < 0.5) return 1.0 - Math.tanh(x) ** 2;
+  if (Math.abs(x) < 0.5) {
+    const t = Math.tanh(x);
+    return 1.0 - t * t;
+  }
   const e = Math.exp(-2.0 * Math.abs(x));
   return (4.0 * e) / ((1.0 + e) * (1.0 + e));
 }
