@@ -1,0 +1,302 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 2 · Numerical differentiation and the gradient
+#
+# Notebook 1 chose a loss. To make it smaller we need to know how it changes when a
+# parameter moves: its **derivative**,
+#
+# $$f'(x) = \lim_{h \to 0} \frac{f(x + h) - f(x)}{h},$$
+#
+# the slope of $f$ at $x$. Stop the limit at a small $h$ and you get a *finite difference*:
+# a derivative from function values alone. It is slow and inexact, but it needs no rules at
+# all, which makes it the referee that every autodiff rule is checked against (notebook 5).
+#
+# | name | formula |
+# |---|---|
+# | forward difference (전진 차분) | $\dfrac{f(x+h) - f(x)}{h}$ |
+# | backward difference (후진 차분) | $\dfrac{f(x) - f(x-h)}{h}$ |
+# | central difference (중심 차분) | $\dfrac{f(x+h) - f(x-h)}{2h}$ |
+
+# %%
+# %matplotlib inline
+
+# %%
+import math
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from microgradx.numeric import (
+    backward_difference,
+    central_difference,
+    fd_errors,
+    forward_difference,
+    numerical_gradient,
+)
+from microgradx.viz import plot_fd_error
+
+# %% [markdown]
+# ## The difference quotient approaches the slope
+#
+# For $f(x) = 3x^2 - 4x + 5$, $f'(x) = 6x - 4$, so $f'(3) = 14$. Because $f$ is a parabola
+# the forward quotient's error is exactly $\frac{f''}{2}h = 3h$:
+# $\frac{f(x+h) - f(x)}{h} = 6x - 4 + 3h$. The quotient approaches $14$ as $h$ shrinks,
+# and its error shrinks in proportion to $h$.
+
+
+# %%
+def f(x):
+    return 3 * x**2 - 4 * x + 5
+
+
+x = 3.0
+for h in (1e-1, 1e-2, 1e-3, 1e-4):
+    quotient = (f(x + h) - f(x)) / h
+    error = quotient - 14.0
+    print(f"h = {h:<6g}  (f(x+h) - f(x)) / h = {quotient:.8f}   error / h = {error / h:.6f}")
+    assert abs(error / (3 * h) - 1) < 1e-6  # the error is f''(x)·h/2 = 3h, up to round-off
+
+# %% [markdown]
+# ## Taylor error analysis
+#
+# Expand $f$ around $x$:
+#
+# $$f(x \pm h) = f(x) \pm f'(x)\,h + \frac{f''(x)}{2!}h^2 \pm \frac{f'''(x)}{3!}h^3 + O(h^4).$$
+#
+# Solve for $f'(x)$:
+#
+# $$\frac{f(x+h) - f(x)}{h} = f'(x) + \frac{f''(x)}{2}h + O(h^2), \qquad
+# \frac{f(x) - f(x-h)}{h} = f'(x) - \frac{f''(x)}{2}h + O(h^2),$$
+#
+# $$\frac{f(x+h) - f(x-h)}{2h} = f'(x) + \frac{f'''(x)}{6}h^2 + O(h^4).$$
+#
+# In the central difference the $h^2$ terms of $f(x+h)$ and $f(x-h)$ cancel, so its error is
+# $O(h^2)$ instead of $O(h)$. We test the prediction on $f(x) = e^x$ at $x = 1$, where every
+# derivative equals $e$: the errors should be about $+\frac{e}{2}h$, $-\frac{e}{2}h$ and
+# $+\frac{e}{6}h^2$.
+
+# %%
+f, x = math.exp, 1.0
+exact = math.e  # f'(1) = e
+differences = [forward_difference, backward_difference, central_difference]
+print(f"{'h':>6} {'forward':>12} {'backward':>12} {'central':>12}")
+for h in (1e-1, 1e-2, 1e-3):
+    print(f"{h:>6g}" + "".join(f"{d(f, x, h) - exact:>12.2e}" for d in differences))
+
+h = 1e-3
+leading_terms = [math.e / 2 * h, -math.e / 2 * h, math.e / 6 * h**2]
+for difference, leading_term in zip(differences, leading_terms, strict=True):
+    error = difference(f, x, h) - exact
+    assert abs(error / leading_term - 1) < 0.01, (difference.__name__, error)
+
+# %% [markdown]
+# ### The sign of the error
+#
+# The absolute errors of the forward and backward differences are almost equal, so on the
+# log-log plot below their curves lie on top of each other. Their *signed* errors are
+# mirror images, $+\frac{f''}{2}h$ and $-\frac{f''}{2}h$: one overshoots, the other
+# undershoots. The central difference is exactly their average, so the two $O(h)$ errors
+# cancel and only the $O(h^2)$ term is left.
+
+# %%
+hs_linear = np.linspace(0.005, 0.5, 100)
+signed = {
+    d.__name__.replace("_difference", ""): np.array([d(math.exp, x, h) - exact for h in hs_linear])
+    for d in differences
+}
+assert (signed["forward"] > 0).all() and (signed["backward"] < 0).all()
+average = (signed["forward"] + signed["backward"]) / 2
+assert np.allclose(average, signed["central"], rtol=0, atol=1e-12)  # central = mean of the two
+
+fig = Figure(figsize=(6.4, 3.8), layout="constrained")
+ax = fig.subplots()
+for (name, err), style in zip(signed.items(), ("-", "--", "-"), strict=True):
+    ax.plot(hs_linear, err, style, label=name, linewidth=2)
+ax.plot(hs_linear, math.e / 2 * hs_linear, ":", color="#64748b", label="±(e/2)·h and (e/6)·h²")
+ax.plot(hs_linear, -math.e / 2 * hs_linear, ":", color="#64748b")
+ax.plot(hs_linear, math.e / 6 * hs_linear**2, ":", color="#64748b")
+ax.axhline(0, color="#94a3b8", linewidth=0.8)
+ax.set(xlabel="step size h", ylabel="difference − exact derivative")
+ax.set_title("signed error at x = 1 for f = exp: forward over, backward under")
+ax.legend(frameon=False)
+fig
+
+# %% [markdown]
+# ## Error against $h$ on a log-log plot
+#
+# On log-log axes a power law $\text{error} = C h^p$ is a straight line of slope $p$. The
+# truncation error gives slope 1 (forward, backward) and slope 2 (central). But $f$ is
+# computed in floating point with a relative error of about $\varepsilon \approx 10^{-16}$,
+# and the difference divides it by $h$: a *round-off* error $\approx \varepsilon |f(x)| / h$
+# that grows as $h$ shrinks (slope $-1$). The best $h$ balances the two, near
+# $\sqrt{\varepsilon} \approx 10^{-8}$ for one-sided differences and
+# $\varepsilon^{1/3} \approx 10^{-5}$ for the central one.
+
+# %%
+hs = np.logspace(-14, -1, 53)
+errors = {m: np.array(e) for m, e in fd_errors(math.exp, math.exp, x, hs.tolist()).items()}
+plot_fd_error(lambda v: v.exp(), x, hs=hs.tolist(), df=math.e)
+
+
+# %% [markdown]
+# The slopes, fitted where truncation dominates ($h \ge 10^{-4}$) and where round-off
+# dominates ($h \le 10^{-10}$):
+
+
+# %%
+def slope(method, lo, hi):
+    keep = (hs >= lo * 0.999) & (hs <= hi * 1.001)
+    return np.polyfit(np.log10(hs[keep]), np.log10(errors[method][keep]), 1)[0]
+
+
+for method in errors:
+    print(
+        f"{method:>8}: truncation slope {slope(method, 1e-4, 1e-1):5.2f}, "
+        f"round-off slope {slope(method, 1e-14, 1e-10):5.2f}, "
+        f"best h = {hs[errors[method].argmin()]:.0e}"
+    )
+
+assert abs(slope("forward", 1e-4, 1e-1) - 1) < 0.15
+assert abs(slope("backward", 1e-4, 1e-1) - 1) < 0.15
+assert abs(slope("central", 1e-4, 1e-1) - 2) < 0.15
+for method in errors:
+    assert abs(slope(method, 1e-14, 1e-10) + 1) < 0.25  # round-off grows like 1/h
+best = {method: hs[errors[method].argmin()] for method in errors}
+assert 1e-10 <= best["forward"] <= 1e-6 and 1e-10 <= best["backward"] <= 1e-6
+assert 1e-7 <= best["central"] <= 1e-3
+assert errors["central"].min() < errors["forward"].min() / 10
+
+
+# %% [markdown]
+# ## Several variables: partial derivatives and the gradient
+#
+# A loss depends on many parameters. Holding all but one fixed gives a **partial
+# derivative** $\partial f / \partial x_i$, again a one-variable difference, along the
+# coordinate direction $e_i$: $\frac{f(x + h e_i) - f(x - h e_i)}{2h}$. Stacked together
+# they form the **gradient**
+#
+# $$\nabla f(x) = \Big(\frac{\partial f}{\partial x_1}, \dots,
+# \frac{\partial f}{\partial x_n}\Big).$$
+#
+# The notes generalise the central difference to any direction $v$:
+#
+# $$\frac{f(x + h v) - f(x - h v)}{2h} \approx \nabla f(x) \cdot v,$$
+#
+# the **directional derivative**: how fast $f$ changes when $x$ moves along $v$. Take
+# $f(x_1, x_2) = x_1^2 x_2 + \sin x_2$ with $\nabla f = (2x_1x_2,\ x_1^2 + \cos x_2)$.
+
+
+# %%
+def g(x1, x2):
+    return x1**2 * x2 + math.sin(x2)
+
+
+point = np.array([1.5, -0.5])
+by_hand = np.array([2 * point[0] * point[1], point[0] ** 2 + math.cos(point[1])])
+numerical = np.array(numerical_gradient(g, point.tolist(), h=1e-5, method="central"))
+print("∇f by hand:", by_hand, "  by central differences:", numerical)
+assert np.allclose(numerical, by_hand, rtol=0, atol=1e-9)
+
+rng = np.random.default_rng(0)
+for _ in range(5):
+    v = rng.normal(size=2)
+    v /= np.linalg.norm(v)
+    h = 1e-5
+    along_v = (g(*(point + h * v)) - g(*(point - h * v))) / (2 * h)
+    assert abs(along_v - by_hand @ v) < 1e-9
+print("(f(x + hv) − f(x − hv)) / 2h = ∇f·v for 5 random unit directions v")
+
+# %% [markdown]
+# Which direction is steepest? For a unit vector $v$ at angle $\phi$ from the gradient,
+# $\nabla f \cdot v = \lVert \nabla f \rVert \cos\phi$: largest, $\lVert\nabla f\rVert$,
+# along the gradient, zero across it, most negative against it. **The gradient points
+# uphill, as steeply as possible**; $-\nabla f$ is the steepest way down, which is where
+# gradient descent (notebook 3) steps.
+
+# %%
+angles = np.linspace(-math.pi, math.pi, 721)
+directional = []
+for a in angles:
+    v = np.array([math.cos(a), math.sin(a)])
+    directional.append((g(*(point + 1e-5 * v)) - g(*(point - 1e-5 * v))) / 2e-5)
+directional = np.array(directional)
+steepest = angles[directional.argmax()]
+print(
+    f"steepest ascent at {math.degrees(steepest):.1f}°, "
+    f"gradient direction {math.degrees(math.atan2(by_hand[1], by_hand[0])):.1f}°"
+)
+assert abs(steepest - math.atan2(by_hand[1], by_hand[0])) <= angles[1] - angles[0]
+grid_step = angles[1] - angles[0]  # the best grid angle is at most one step off
+assert 0 <= np.linalg.norm(by_hand) - directional.max() < np.linalg.norm(by_hand) * grid_step**2
+
+fig = Figure(figsize=(6.0, 3.4), layout="constrained")
+ax = fig.subplots()
+ax.plot(np.degrees(angles), directional)
+ax.axvline(math.degrees(steepest), color="#94a3b8", linestyle=":")
+ax.annotate(
+    "along ∇f: slope ‖∇f‖",
+    (math.degrees(steepest), directional.max()),
+    (math.degrees(steepest) - 110, directional.max() - 0.3),
+)
+ax.axhline(0, color="#94a3b8", linewidth=0.8)
+ax.set(
+    xlabel="direction of v (degrees)", ylabel="∇f · v", title="slope of f along each unit direction"
+)
+fig
+
+# %% [markdown]
+# ## What finite differences cost
+#
+# The numerical gradient of a function of $n$ variables costs $2n$ evaluations of $f$ (two
+# per coordinate). A network with a million parameters would need two million forward
+# passes for one gradient step. Backpropagation (notebook 5) gets all $n$ partial
+# derivatives from one forward and one backward pass; finite differences stay useful as
+# the referee that checks it.
+
+
+# %%
+def gradient_by_differences(f, x, h=1e-5):
+    """∂f/∂x_i ≈ (f(x + h·e_i) − f(x − h·e_i)) / 2h for every coordinate i, counting calls."""
+    calls, partials = 0, []
+    for i in range(len(x)):
+        e_i = np.zeros(len(x))
+        e_i[i] = h
+        partials.append((f(*(x + e_i)) - f(*(x - e_i))) / (2 * h))
+        calls += 2
+    return np.array(partials), calls
+
+
+def sum_of_squares(*xs):
+    return sum(x_i**2 for x_i in xs)
+
+
+for n_inputs in (2, 10, 50):
+    x = np.linspace(-1, 1, n_inputs)
+    partials, calls = gradient_by_differences(sum_of_squares, x)
+    print(f"n = {n_inputs:>2}: {calls:>3} evaluations of f")
+    assert calls == 2 * n_inputs and np.allclose(partials, 2 * x, rtol=0, atol=1e-8)
+    library = numerical_gradient(sum_of_squares, x.tolist(), h=1e-5, method="central")
+    assert np.allclose(partials, library, rtol=0, atol=1e-12)
+
+# %% [markdown]
+# ## Takeaways
+#
+# - Forward and backward differences have error $O(h)$, of opposite signs; the central
+#   difference, their average, has error $O(h^2)$, as the Taylor expansion predicts.
+# - Below the best $h$, round-off takes over and the error grows like $1/h$.
+# - The gradient collects the partial derivatives; $\nabla f \cdot v$ is the slope along $v$,
+#   steepest along $\nabla f$ itself.
+# - A numerical gradient costs $2n$ evaluations: fine as a referee, too slow to train with.

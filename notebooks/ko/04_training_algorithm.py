@@ -1,0 +1,374 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 4 · The training algorithm: batches, epochs, data splits
+#
+# The notes' training algorithm has four steps:
+#
+# 1. **mini-batch**: take a random part of the training data;
+# 2. **gradient**: compute the gradient of the loss on that batch;
+# 3. **update**: move every parameter against its gradient;
+# 4. **repeat**.
+#
+# Its units: the **batch size** $B$ (samples per gradient; $B = N$ is *batch* or
+# full-batch gradient descent, $B = 1$ *stochastic*, anything between *mini-batch*); an
+# **iteration** is one update, from one batch; an **epoch** is one pass over all $N$
+# training samples, $\lceil N / B \rceil$ iterations.
+#
+# The smallest model that shows all of it has two parameters: a line $y = w x + b$ fitted
+# by mean squared error. Its gradient on a batch $\mathcal B$ follows from the chain rule
+# (notebook 5 automates that):
+#
+# $$J = \frac1B\sum_{i\in\mathcal B}(w x_i + b - t_i)^2, \qquad
+# \frac{\partial J}{\partial w} = \frac2B\sum_{i\in\mathcal B}(w x_i + b - t_i)\,x_i, \qquad
+# \frac{\partial J}{\partial b} = \frac2B\sum_{i\in\mathcal B}(w x_i + b - t_i).$$
+
+# %%
+# %matplotlib inline
+
+# %%
+import numpy as np
+from matplotlib.figure import Figure
+from numpy.polynomial import legendre
+
+from microgradx import MLP, Adam
+from microgradx.data import (
+    batches,
+    iterations_per_epoch,
+    make_moons,
+    make_regression,
+    train_val_test_split,
+)
+from microgradx.numeric import numerical_gradient
+from microgradx.train import evaluate, fit
+from microgradx.viz import plot_paths
+
+# %%
+X, t = make_regression(64, n_features=1, noise=0.4, seed=2)
+x = X[:, 0]
+N = len(x)
+
+
+def loss(w, b, xs=x, ts=t):
+    return np.mean((w * xs + b - ts) ** 2)
+
+
+def gradient(w, b, xs, ts):
+    residual = w * xs + b - ts
+    return np.array([2 * np.mean(residual * xs), 2 * np.mean(residual)])
+
+
+# the formula agrees with central differences (notebook 2)
+assert np.allclose(gradient(0.3, -0.2, x, t), numerical_gradient(loss, [0.3, -0.2]), atol=1e-8)
+best_w, best_b = np.linalg.lstsq(np.c_[x, np.ones(N)], t, rcond=None)[0]  # exact least squares
+print(f"{N} samples; the least-squares line is y = {best_w:.3f}·x + {best_b:.3f}")
+
+# %% [markdown]
+# ## Batch, mini-batch, stochastic: the same algorithm, different batches
+#
+# Run the four steps for 6 epochs from $(w, b) = (-2, 2)$ with the same learning rate, only
+# the batch size differs. `data.batches` shuffles the samples each epoch and cuts them into
+# batches of $B$; every sample is used once per epoch.
+
+
+# %%
+def train(batch_size, epochs=6, lr=0.1, seed=0):
+    rng = np.random.default_rng(seed)
+    theta = np.array([-2.0, 2.0])
+    path = [theta.copy()]
+    for _ in range(epochs):
+        for xb, tb in batches(x, t, batch_size, shuffle=True, rng=rng):  # 1. a mini-batch
+            g = gradient(*theta, xb, tb)  # 2. its gradient
+            theta = theta - lr * g  # 3. the update
+            path.append(theta.copy())  # 4. repeat
+    return np.array(path)
+
+
+runs = {
+    "batch (B = 64)": train(None),
+    "mini-batch (B = 8)": train(8),
+    "stochastic (B = 1)": train(1),
+}
+for (name, path), B in zip(runs.items(), (N, 8, 1), strict=True):
+    updates = len(path) - 1
+    distance = np.linalg.norm(path[-1] - [best_w, best_b])
+    print(f"{name:>19}: {updates:>3} updates, ends {distance:.3f} from the least-squares line")
+    assert updates == 6 * iterations_per_epoch(N, B)
+final_distance = {name: np.linalg.norm(p[-1] - [best_w, best_b]) for name, p in runs.items()}
+assert final_distance["mini-batch (B = 8)"] < final_distance["batch (B = 64)"]  # more updates
+
+# %% [markdown]
+# On the contours of the loss: full batch walks smoothly but makes only 6 steps; stochastic
+# makes 384 noisy ones and jitters around the minimum (each sample pulls towards its own
+# line); mini-batches sit between.
+
+# %%
+fig = plot_paths(loss, runs, xlim=(-2.5, 2.5), ylim=(-1.0, 2.5))
+ax = fig.axes[0]
+ax.plot(
+    best_w,
+    best_b,
+    "*",
+    color="#16a34a",
+    markersize=16,
+    mec="white",
+    zorder=5,
+    label="least squares",
+)
+ax.set(xlabel="w", ylabel="b")
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+fig.set_size_inches(9.0, 4.6)
+fig
+
+# %% [markdown]
+# Near the minimum the stochastic path does not settle: with a constant learning rate each
+# step follows one sample's gradient, and at the minimum of the average those are not zero
+# (they only cancel on average). So the steps of the last epoch stay about
+# $\alpha \cdot$ (a typical per-sample gradient) long.
+
+# %%
+at_best = np.array([gradient(best_w, best_b, x[i : i + 1], t[i : i + 1]) for i in range(N)])
+assert np.allclose(at_best.mean(axis=0), 0, atol=1e-12)  # the full gradient vanishes …
+typical_step = 0.1 * np.linalg.norm(at_best, axis=1).mean()  # … one sample's does not
+last_epoch = runs["stochastic (B = 1)"][-N - 1 :]
+step_lengths = np.linalg.norm(np.diff(last_epoch, axis=0), axis=1)
+print(
+    f"stochastic steps in the last epoch: mean length {step_lengths.mean():.3f} "
+    f"(α·mean per-sample gradient at the minimum: {typical_step:.3f})"
+)
+assert abs(step_lengths.mean() / typical_step - 1) < 0.3
+
+# %% [markdown]
+# ## Online learning
+#
+# When the data never stops arriving (prices, sensor readings), there is no epoch: each
+# sample is used once, for one update, and then discarded. That is stochastic gradient
+# descent with $m = 1$, which the notes call **online** (incremental) learning. It also
+# follows a world that changes. Below, the true slope jumps from $+1$ to $-1$ halfway
+# through a stream of 400 samples. The online model tracks the change; a least-squares fit
+# to everything seen so far averages the two worlds.
+
+# %%
+stream_rng = np.random.default_rng(1)
+xs_stream = stream_rng.uniform(-1, 1, 400)
+true_w = np.where(np.arange(400) < 200, 1.0, -1.0)
+ts_stream = true_w * xs_stream + 0.5 + stream_rng.normal(0, 0.1, 400)
+
+theta = np.zeros(2)
+online_w = []
+for x_i, t_i in zip(xs_stream, ts_stream, strict=True):  # one sample at a time, used once
+    theta -= 0.1 * gradient(*theta, np.array([x_i]), np.array([t_i]))
+    online_w.append(theta[0])
+A = np.c_[xs_stream, np.ones(400)]
+all_data_w = np.linalg.lstsq(A, ts_stream, rcond=None)[0][0]
+print(
+    f"after the change: online w = {online_w[-1]:+.3f}, fit to all data w = {all_data_w:+.3f}, "
+    "true w = -1"
+)
+assert abs(online_w[199] - 1) < 0.15 and abs(online_w[-1] + 1) < 0.15
+assert abs(all_data_w + 1) > 0.8
+
+# %% [markdown]
+# ## How noisy is a mini-batch gradient? $\sigma/\sqrt B$, and a correction
+#
+# The gradient of a mean loss is the mean of the per-sample gradients, so a mini-batch
+# gradient is a *sample mean*: if one sample's gradient has standard deviation $\sigma$
+# around the full gradient, the mean of $B$ **independent** draws has
+#
+# $$\sigma_B = \frac{\sigma}{\sqrt B}.$$
+#
+# A 100× larger batch costs 100× the computation but only cuts the noise 10×, which is why
+# most training uses modest mini-batches. But `data.batches` does not draw independently:
+# it draws **without replacement** (every sample once per epoch), and a batch of all $N$
+# samples has no noise at all. Without replacement the standard deviation carries the
+# finite-population correction:
+#
+# $$\sigma_B = \frac{\sigma}{\sqrt B}\sqrt{\frac{N - B}{N - 1}} .$$
+#
+# Both, measured on the per-sample gradients at $(w, b) = (0, 0)$ with $N = 64$:
+
+# %%
+per_sample = np.array([gradient(0.0, 0.0, x[i : i + 1], t[i : i + 1]) for i in range(N)])
+full = gradient(0.0, 0.0, x, t)
+assert np.allclose(per_sample.mean(axis=0), full, rtol=0, atol=1e-12)
+sigma = np.sqrt(per_sample.var(axis=0).sum())  # spread of one sample's gradient
+
+rng = np.random.default_rng(0)
+sizes = [1, 2, 4, 8, 16, 32, 48, 64]
+measured = {"with replacement": [], "without replacement": []}
+for B in sizes:
+    with_repl = rng.integers(0, N, size=(4000, B))
+    without = np.argsort(rng.random((4000, N)), axis=1)[:, :B]  # B distinct samples
+    for name, draws in (("with replacement", with_repl), ("without replacement", without)):
+        estimates = per_sample[draws].mean(axis=1)
+        measured[name].append(np.sqrt(((estimates - full) ** 2).sum(axis=1).mean()))
+sizes_arr = np.array(sizes)
+theory = {
+    "with replacement": sigma / np.sqrt(sizes_arr),
+    "without replacement": sigma / np.sqrt(sizes_arr) * np.sqrt((N - sizes_arr) / (N - 1)),
+}
+print(f"{'B':>3} {'with repl.':>11} {'σ/√B':>8} {'without':>9} {'corrected':>10}")
+for k, B in enumerate(sizes):
+    row = [measured["with replacement"][k], theory["with replacement"][k]]
+    row += [measured["without replacement"][k], theory["without replacement"][k]]
+    print(f"{B:>3} {row[0]:>11.4f} {row[1]:>8.4f} {row[2]:>9.4f} {row[3]:>10.4f}")
+for name in measured:
+    m, th = np.array(measured[name]), theory[name]
+    ok = th > 0
+    assert np.all(np.abs(m[ok] / th[ok] - 1) < 0.06), name
+assert measured["without replacement"][-1] < 1e-12  # B = N: the whole set, no noise
+assert measured["with replacement"][-1] > 0.1 * measured["with replacement"][0]
+
+fig = Figure(figsize=(6.0, 3.6), layout="constrained")
+ax = fig.subplots()
+for name, marker in (("with replacement", "o"), ("without replacement", "s")):
+    ax.plot(sizes, measured[name], marker, label=f"measured, {name}")
+ax.plot(sizes, theory["with replacement"], "-", color="#64748b", label="σ/√B")
+ax.plot(sizes, theory["without replacement"], "--", color="#64748b", label="σ/√B·√((N−B)/(N−1))")
+ax.set(
+    xscale="log", xlabel="batch size B", ylabel="gradient noise", title=f"mini-batch noise, N = {N}"
+)
+ax.set_xticks(sizes, [str(s) for s in sizes])
+ax.legend(frameon=False)
+fig
+
+# %% [markdown]
+# ## Training, validation and test data
+#
+# We only ever observe a sample of the world, and a model can do well on the data it was
+# fitted to and badly on new data. So the observed data is split three ways: the
+# **training** set fits the parameters, the **validation** set chooses settings (epochs,
+# learning rate, model size) while we experiment, and the **test** set is looked at once, at
+# the end, to estimate how the model does on data that never influenced it.
+#
+# ## Underfitting and overfitting over the epochs
+#
+# The notes warn that too few epochs underfit and too many overfit. Watch it happen: a
+# degree-11 polynomial (12 parameters, written in the well-conditioned Legendre basis) is
+# fitted by full-batch gradient descent to 12 noisy samples of $\sin \pi x$, and both
+# losses are recorded every epoch. Early on both are high (**underfitting**: the model has
+# not learned the shape yet). Then the validation loss reaches its minimum, and from there
+# on the training loss keeps falling while the validation loss rises (**overfitting**: the
+# model is learning the noise of its 12 points). Stopping at the validation minimum is
+# called *early stopping*.
+
+# %%
+poly_rng = np.random.default_rng(3)
+
+
+def noisy_sine(n):
+    xs = poly_rng.uniform(-1, 1, n)
+    return xs, np.sin(np.pi * xs) + poly_rng.normal(0, 0.3, n)
+
+
+(x_train, t_train), (x_val, t_val) = noisy_sine(12), noisy_sine(200)
+Phi_train, Phi_val = legendre.legvander(x_train, 11), legendre.legvander(x_val, 11)
+curvature = np.linalg.eigvalsh(2 / 12 * Phi_train.T @ Phi_train).max()
+lr = 0.5 / curvature  # a quarter of the stability limit 2/λ_max (notebook 3)
+
+recorded = np.unique(np.geomspace(1, 20000, 300).round().astype(int))  # epochs we look at
+record = set(recorded.tolist())
+coef, train_curve, val_curve, snapshots = np.zeros(12), [], [], {}
+for epoch in range(1, 20001):  # full batch: one iteration per epoch
+    coef -= lr * 2 / 12 * Phi_train.T @ (Phi_train @ coef - t_train)
+    if epoch in record:
+        train_curve.append(np.mean((Phi_train @ coef - t_train) ** 2))
+        val_curve.append(np.mean((Phi_val @ coef - t_val) ** 2))
+        if len(val_curve) == 1 or val_curve[-1] < min(val_curve[:-1]):
+            best_epoch, best_coef = epoch, coef.copy()
+    if epoch in (1, 20000):
+        snapshots[epoch] = coef.copy()
+snapshots[best_epoch] = best_coef
+train_curve, val_curve = np.array(train_curve), np.array(val_curve)
+best = int(np.flatnonzero(recorded == best_epoch)[0])
+print(
+    f"validation loss lowest at epoch {best_epoch}: {val_curve[best]:.3f} "
+    f"(train {train_curve[best]:.3f}); at epoch 20000 train {train_curve[-1]:.4f}, "
+    f"validation {val_curve[-1]:.3f}"
+)
+assert np.all(np.diff(train_curve) <= 1e-12)  # training loss never rises …
+assert 2 < best_epoch < 2000  # … validation loss falls, then rises
+assert val_curve[-1] > 5 * val_curve[best] and train_curve[-1] < train_curve[best] / 2
+assert min(train_curve[0], val_curve[0]) > 2 * val_curve[best]  # epoch 1: underfit
+
+fig = Figure(figsize=(11.0, 3.6), layout="constrained")
+left, right = fig.subplots(1, 2)
+left.loglog(recorded, train_curve, label="training")
+left.loglog(recorded, val_curve, label="validation")
+left.axvline(best_epoch, color="#94a3b8", linestyle=":")
+left.annotate("early stopping", (best_epoch, val_curve[best]), (best_epoch * 3, 1.0))
+left.set(xlabel="epoch", ylabel="MSE", title="underfitting → overfitting")
+left.legend(frameon=False)
+grid = np.linspace(-1, 1, 300)
+right.plot(x_train, t_train, "o", color="black", label="training samples")
+right.plot(grid, np.sin(np.pi * grid), ":", color="#64748b", label="sin πx")
+for epoch, c in sorted(snapshots.items()):
+    name = {1: "underfit", best_epoch: "best on validation", 20000: "overfit"}[epoch]
+    right.plot(grid, legendre.legval(grid, c), label=f"epoch {epoch}: {name}")
+right.set(ylim=(-2, 2), xlabel="x", title="the fitted curve")
+right.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+fig
+
+# %% [markdown]
+# ## Why the validation curve can start *below* the training curve
+#
+# `fit` reports the training loss of an epoch as the average of the batch losses *as they
+# were trained*: the first batches are scored by the model at the start of the epoch, the
+# last ones by a much better model. The validation loss is measured once, at the end of
+# the epoch, by the final model. Early on, when the model improves fast within an epoch, the
+# running average lags behind. Measure the training loss again at the end of each epoch
+# and most of the gap closes; what remains is the difference between the two data sets
+# (30 validation points can happen to be easier than 90 training points).
+
+# %%
+X2, y2 = make_moons(150, noise=0.15, seed=0)
+(X_train, y_train), (X_val, y_val), (X_test, y_test) = train_val_test_split(
+    X2, y2, fractions=(0.6, 0.2, 0.2), seed=0
+)
+model = MLP(2, [8, 8, 1], seed=0)
+optimizer = Adam(model.parameters(), lr=0.02)  # one optimizer: its state carries over
+running, end_of_epoch, validation = [], [], []
+for epoch in range(8):
+    history = fit(
+        model,
+        X_train,
+        y_train,
+        loss="bce",
+        optimizer=optimizer,
+        epochs=1,
+        batch_size=10,
+        seed=epoch,
+        val=(X_val, y_val),
+        progress=False,
+    )
+    running.append(history.train_loss[0])
+    validation.append(history.val_loss[0])
+    end_of_epoch.append(evaluate(model, X_train, y_train, loss="bce")[0])
+print("epoch   running train   train at epoch end   validation")
+for k in range(8):
+    print(f"{k + 1:>5} {running[k]:>15.3f} {end_of_epoch[k]:>20.3f} {validation[k]:>12.3f}")
+lag = np.array(running) - np.array(end_of_epoch)
+assert lag[0] > 0.05 and lag[0] > 4 * np.abs(lag[-3:]).mean()  # the lag is an early effect
+
+# %% [markdown]
+# ## Takeaways
+#
+# - One iteration = one batch, one gradient, one update; one epoch = one pass over the data.
+#   Full batch: few smooth steps; stochastic: many noisy ones; mini-batches in between.
+# - Online learning uses each sample once, as it arrives, and follows a changing world.
+# - A mini-batch gradient has noise $\sigma/\sqrt B$ with independent draws, and less,
+#   $\sigma/\sqrt B\cdot\sqrt{(N-B)/(N-1)}$, when batches are drawn without replacement.
+# - Too few epochs underfit, too many overfit: choose with the validation set, report the
+#   test set once.
