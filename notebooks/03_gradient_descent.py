@@ -15,16 +15,22 @@
 # %% [markdown]
 # # 3 · Gradient descent
 #
+# 📖 Note 000/001 · 경사하강법 (gradient descent) · Note 002 · 경사 하강법 (Gradient Descent, GD) ·
+# Note 003 · Gradient Descent: Parameter Update
+#
 # The gradient points uphill (notebook 2), so step the other way. **Gradient descent**
 # repeats
 #
 # $$\theta_{k+1} = \theta_k - \alpha\, \nabla J(\theta_k)$$
 #
 # with a step size, the **learning rate** $\alpha$ (the notes write $\eta$ in 000/001 and
-# $\alpha$ in 003). Where the derivative is negative, $\theta$ grows; where it is positive,
-# $\theta$ shrinks; where it is 0, $\theta$ stops. This notebook looks at what the
-# learning rate does, where descent can get stuck, how the noise of *stochastic* gradient
-# descent helps, and how a learning-rate schedule calms it down at the end.
+# $\alpha$ in 003; notebook 1's notation map). Note 002 lists the steps: initialise the
+# parameters (초기화), compute the loss and its derivative on the training set, update, and
+# repeat until a stopping condition (종료 조건) holds. Where the derivative is negative,
+# $\theta$ grows; where it is positive, $\theta$ shrinks; where it is 0, $\theta$ stops.
+# This notebook looks at what the learning rate does, where descent can get stuck, how the
+# noise of *stochastic* gradient descent helps, and how a learning-rate schedule calms it
+# down at the end.
 
 # %%
 # %matplotlib inline
@@ -36,12 +42,17 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import SGD, Value
+from microgradx.course import setup_figures, tr
 from microgradx.numeric import central_difference
 from microgradx.optim import cosine_decay, step_decay
 from microgradx.viz import plot_paths
 
+setup_figures()
+
 # %% [markdown]
 # ## The learning rate: too small, right, too large
+#
+# 📖 Note 002 · 경사 하강법의 한계 및 해결방안: ② Learning Step을 바꾼다
 #
 # On the parabola $J(\theta) = \theta^2$, $J'(\theta) = 2\theta$ and one step gives
 # $\theta_{k+1} = \theta_k - 2\alpha\theta_k = (1 - 2\alpha)\,\theta_k$, so
@@ -79,18 +90,27 @@ for ax, (name, path) in zip(fig.subplots(1, 4, sharey=True), paths.items(), stri
     ax.plot(grid, grid**2, color="#cbd5e1")
     ax.plot(path, path**2, "o-", markersize=3, linewidth=1)
     ax.plot(path[0], path[0] ** 2, "s", color="black")
-    ax.set(title=f"{name}: α = {rates[name]}", xlabel="θ", xlim=(-6, 6), ylim=(-1, 36))
+    title = {
+        "too small": tr("too small", "너무 작다"),
+        "right": tr("right", "알맞다"),
+        "overshooting": tr("overshooting", "지나친다"),
+        "too large": tr("too large", "너무 크다"),
+    }[name]
+    ax.set(title=f"{title}: α = {rates[name]}", xlabel="θ", xlim=(-6, 6), ylim=(-1, 36))
 fig.axes[0].set_ylabel("J(θ) = θ²")
 fig
 
 # %% [markdown]
 # ## Where gradient descent gets stuck
 #
+# 📖 Note 002 · 경사 하강법의 한계 및 해결방안 (지역 최솟값, 평탄한 지역)
+#
 # Gradient descent only looks at the local slope, so anywhere the slope vanishes it stops,
 # or nearly stops:
 #
 # - a **local minimum** (지역 최솟값): lower than its neighbours, but not the lowest point;
-# - a **plateau** (고원): the loss is flat over a wide region, the slope tiny, progress slow;
+# - a **plateau** (평탄한 지역, note 002's word): the loss is flat over a wide region, the
+#   slope tiny, progress slow;
 # - a **saddle point** (안장점): a minimum along some directions, a maximum along others.
 #
 # A local minimum: $J(\theta) = \theta^4 - 3\theta^2 + \theta$ has two valleys, the deeper
@@ -177,39 +197,77 @@ assert steps_near_saddle(near_ridge) > 40
 assert np.allclose(np.abs(noisy[-1]), [0, math.sqrt(2)], atol=0.05)  # noise kicks it off
 assert steps_near_saddle(noisy) < steps_near_saddle(near_ridge) / 2
 
+names = {
+    "on the ridge": tr("on the ridge", "능선 위에서"),
+    "1e-6 off": tr("10⁻⁶ off the ridge", "능선에서 10⁻⁶ 떨어져"),
+    "noisy": tr("with gradient noise", "기울기에 잡음을 더해"),
+}
 fig = plot_paths(
     saddle,
-    {"on the ridge": on_ridge, "10⁻⁶ off the ridge": near_ridge, "with gradient noise": noisy},
+    {names["on the ridge"]: on_ridge, names["1e-6 off"]: near_ridge, names["noisy"]: noisy},
     xlim=(-1.8, 1.8),
     ylim=(-2.0, 2.0),
 )
 ax = fig.axes[0]
-ax.plot([0, 0], [-math.sqrt(2), math.sqrt(2)], "*", color="#16a34a", markersize=14, label="minima")
-ax.plot(0, 0, "x", color="#dc2626", markersize=10, mew=2, label="saddle")
+minima = tr("minima", "최솟값")
+ax.plot([0, 0], [-math.sqrt(2), math.sqrt(2)], "*", color="#16a34a", markersize=14, label=minima)
+ax.plot(0, 0, "x", color="#dc2626", markersize=10, mew=2, label=tr("saddle", "안장점"))
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
 fig.set_size_inches(8.8, 4.6)
 fig
 
 # %% [markdown]
-# Near the saddle the gradient is tiny, so a stopping rule such as "stop when
-# $\lVert\nabla J\rVert < 10^{-3}$" would declare victory there:
+# Near the saddle the gradient is tiny, so a stopping condition such as "stop when
+# $\lVert\nabla J\rVert$ < tolerance" can stop at the saddle and report it as the
+# answer. Whether it does depends on the tolerance, measured below for the run started
+# $10^{-6}$ off the ridge: where does each tolerance first stop it?
 
 # %%
+norms = {
+    name: np.array([np.linalg.norm(saddle_gradient(p)) for p in path])
+    for name, path in (
+        ("on the ridge", on_ridge),
+        ("1e-6 off", near_ridge),
+        ("noisy", noisy),
+    )
+}
+first_stop = {}
+for tol in (1e-2, 1e-3):
+    k = int(np.flatnonzero(norms["1e-6 off"] < tol)[0])
+    first_stop[tol] = k
+    where = near_ridge[k]
+    print(
+        f"‖∇J‖ < {tol:g}: stops at step {k:>3}, at ({where[0]:.4f}, {where[1]:.4f}), "
+        f"{np.linalg.norm(where):.4f} from the saddle"
+    )
+assert np.linalg.norm(near_ridge[first_stop[1e-2]]) < 0.01  # 10⁻²: stops at the saddle
+assert np.allclose(near_ridge[first_stop[1e-3]], [0, math.sqrt(2)], atol=1e-3)  # 10⁻³: minimum
+assert norms["on the ridge"][-1] < 1e-8  # on the ridge every tolerance stops at the saddle
+
 fig = Figure(figsize=(6.0, 3.2), layout="constrained")
 ax = fig.subplots()
-for name, path in (
-    ("on the ridge", on_ridge),
-    ("10⁻⁶ off the ridge", near_ridge),
-    ("with gradient noise", noisy),
-):
-    ax.semilogy([np.linalg.norm(saddle_gradient(p)) for p in path], label=name)
-ax.axhline(1e-3, color="#94a3b8", linestyle=":")
-ax.set(xlabel="step", ylabel="‖∇J‖", title="the gradient vanishes at the saddle, too")
+for name, values in norms.items():
+    ax.semilogy(values, label=names[name])
+for tol in first_stop:
+    ax.axhline(tol, color="#94a3b8", linestyle=":")
+ax.set(
+    xlabel=tr("step", "단계"),
+    ylabel="‖∇J‖",
+    title=tr("the gradient vanishes at the saddle, too", "안장점에서도 기울기는 0에 가깝다"),
+)
 ax.legend(frameon=False)
 fig
 
 # %% [markdown]
+# With $10^{-2}$ the run stops at step 26 beside the saddle; with $10^{-3}$ it first stops
+# at step 94, at the minimum, because it had already left the saddle before its gradient
+# got that small. On the ridge itself no tolerance helps: the gradient there goes to 0. A
+# small gradient says the slope is flat, not that the point is a minimum.
+
+# %% [markdown]
 # ## How the noise of stochastic gradient descent helps
+#
+# 📖 Note 002 · 확률적 경사 하강법 (Stochastic Gradient Descent, SGD)
 #
 # In training, the loss is an average over samples, $J(\theta) = \frac1n\sum_i J_i(\theta)$,
 # and **stochastic gradient descent** (SGD) steps along the gradient of one random sample
@@ -243,8 +301,8 @@ full_batch = descend(lambda t: 4 * t**3 - 6 * t + a.mean(), 2.0, 0.05, 500)[-1]
 ends = np.array([sgd_run(seed) for seed in range(20)])
 deep = np.mean(ends < 0)
 print(f"full batch ends at θ = {full_batch:.3f} (the shallow valley)")
-print(f"SGD ends in the deep valley on {deep:.0%} of 20 runs: {np.round(ends, 2)}")
 assert full_batch > 0
+print(f"SGD ends in the deep valley on {deep:.0%} of 20 runs: {np.round(ends, 2)}")
 assert deep >= 0.75
 
 # %% [markdown]
@@ -277,7 +335,11 @@ fig = Figure(figsize=(6.0, 3.2), layout="constrained")
 ax = fig.subplots()
 for name, r in rates_t.items():
     ax.plot(ts, r, label=name, drawstyle="steps-post" if "step" in name else "default")
-ax.set(xlabel="step t", ylabel="learning rate αₜ", title="two learning-rate schedules")
+ax.set(
+    xlabel=tr("step t", "단계 t"),
+    ylabel=tr("learning rate αₜ", "학습률 αₜ"),
+    title=tr("two learning-rate schedules", "두 가지 학습률 스케줄"),
+)
 ax.legend(frameon=False)
 fig
 
