@@ -493,8 +493,11 @@ assert abs(kl(p, q) - kl(q, p)) > 0.05  # KL is not symmetric either
 # With one-hot labels ($t_{ik} = 1$ for the true class $c_i$, else 0) the inner sum keeps
 # one term, $-\log q_{i c_i}$: the surprise of the true class. `losses.cross_entropy` takes
 # the logits of a batch and the class indices. Its gradient with respect to the logits is
-# the neat $\partial J / \partial z_{ik} = \frac1N (q_{ik} - t_{ik})$ (notebook 6 derives it
-# by hand; here it is checked with difference quotients).
+# the neat $\partial J / \partial z_{ik} = \frac1N (q_{ik} - t_{ik})$. By hand, for one
+# sample: $-\log q_c = -z_c + \log \sum_j e^{z_j}$, and
+# $\frac{\partial}{\partial z_k}\log\sum_j e^{z_j} = e^{z_k} / \sum_j e^{z_j} = q_k$, so
+# $\partial(-\log q_c)/\partial z_k = q_k - t_k$; the mean over $N$ samples adds the $\frac1N$.
+# Below it is checked with difference quotients.
 
 # %%
 logits = np.array([[2.0, 1.0, -1.0], [0.5, 0.5, 3.0], [-1.0, 2.0, 0.0], [0.0, 0.3, 0.1]])

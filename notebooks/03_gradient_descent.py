@@ -278,7 +278,9 @@ fig
 # $J_i(\theta) = \theta^4 - 3\theta^2 + a_i\theta$ whose $a_i$ scatter around $1$ (their mean
 # is exactly 1, so $\frac1n\sum_i J_i = J$). Full-batch descent from $\theta = 2$ still
 # stops in the shallow valley. SGD, with the learning rate decaying along a cosine so the
-# late steps are small, ends in the deep valley on most runs.
+# late steps are small, ends in the deep valley on most runs. (`microgradx.SGD` does
+# exactly the update $\theta \leftarrow \theta - \alpha \cdot$ `theta.grad`; notebook 7
+# compares it with the other optimizers. Here the gradient is written by hand.)
 
 # %%
 rng = np.random.default_rng(0)
@@ -307,6 +309,9 @@ assert deep >= 0.75
 
 # %% [markdown]
 # ## Learning-rate schedules
+#
+# 📖 Note 002 · 경사 하강법의 한계 및 해결방안: ② Learning Step을 바꾼다 (the schedules
+# themselves are the course's addition)
 #
 # A large step explores, a small step settles. A **schedule** makes the learning rate a
 # function of the step number $t$; every optimizer in `microgradx` accepts one as `lr`.
