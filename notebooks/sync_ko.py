@@ -21,9 +21,9 @@ HERE = Path(__file__).resolve().parent
 KO = HERE / "ko"
 
 
-def sync(name: str) -> bool:
+def sync(name: str, english_dir: Path = HERE, korean_dir: Path = KO) -> bool:
     """Give ``ko/<name>`` the English twin's code cells; True when the file changed."""
-    english, korean = jupytext.read(HERE / name), jupytext.read(KO / name)
+    english, korean = jupytext.read(english_dir / name), jupytext.read(korean_dir / name)
     kinds = [c.cell_type for c in english.cells], [c.cell_type for c in korean.cells]
     if kinds[0] != kinds[1]:
         at = next((i for i, (a, b) in enumerate(zip(*kinds, strict=False)) if a != b), None)
@@ -33,9 +33,9 @@ def sync(name: str) -> bool:
         if ours.cell_type == "code":
             theirs.source = ours.source
     text = jupytext.writes(korean, fmt="py:percent")
-    old = (KO / name).read_text(encoding="utf-8")
+    old = (korean_dir / name).read_text(encoding="utf-8")
     if text != old:
-        atomic_write_bytes(KO / name, text.encode("utf-8"))
+        atomic_write_bytes(korean_dir / name, text.encode("utf-8"))
     return text != old
 
 

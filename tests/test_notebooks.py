@@ -17,6 +17,7 @@ from types import ModuleType
 
 import jupytext
 import nbformat
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -131,6 +132,43 @@ def test_a_korean_twin_missing_or_with_other_code_is_named(tmp_path: Path) -> No
         "01_loss_functions: the editions' code differs at code cell 1",
         "02_numerical_differentiation: ko/02_numerical_differentiation.py is missing",
     ]
+
+
+def _load_sync() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("nb_sync_ko", NOTEBOOKS / "sync_ko.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sync_ko_copies_the_code_and_keeps_the_korean_prose(tmp_path: Path) -> None:
+    english, korean = tmp_path / "en", tmp_path / "ko"
+    english.mkdir()
+    korean.mkdir()
+    name = "02_numerical_differentiation.py"
+    shutil.copy(NOTEBOOKS / name, english / name)
+    shutil.copy(KO / name, korean / name)
+    edited = (english / name).read_text(encoding="utf-8").replace("h=1e-5", "h=2e-5")
+    (english / name).write_text(edited, encoding="utf-8")
+    sync = _load_sync().sync
+    assert _code_differences(english, korean) != []
+    assert sync(name, english, korean) is True
+    assert _code_differences(english, korean) == []
+    prose = [src for kind, src in _cells(korean / name) if kind == "markdown"]
+    assert prose == [src for kind, src in _cells(KO / name) if kind == "markdown"]
+    assert sync(name, english, korean) is False  # nothing left to change
+
+
+def test_sync_ko_refuses_cells_that_do_not_line_up(tmp_path: Path) -> None:
+    name = "02_numerical_differentiation.py"
+    shutil.copy(NOTEBOOKS / name, tmp_path / name)
+    (tmp_path / "ko").mkdir()
+    text = (KO / name).read_text(encoding="utf-8")
+    cut = text.index("# %% [markdown]\n# ## 차분은")
+    (tmp_path / "ko" / name).write_text(text[:cut], encoding="utf-8")
+    with pytest.raises(SystemExit, match="do not line up"):
+        _load_sync().sync(name, tmp_path, tmp_path / "ko")
 
 
 def test_both_editions_show_the_same_numbers() -> None:
