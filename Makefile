@@ -63,7 +63,7 @@ docs: $(STAMP) graphviz
 	MICROGRADX_UPDATE_DOCS=1 $(BIN)/python -m pytest -q -o addopts="" -p no:cacheprovider \
 		tests/test_explore_learner.py -k screenshots  # docs/explorer/*.png (needs chromium)
 
-notebooks: $(STAMP) fonts
+notebooks: $(STAMP) graphviz fonts
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	$(BIN)/jupyter lab notebooks/
 
