@@ -81,8 +81,8 @@ show_glossary()
 # | $w^1_{nm}$ (003) | layer 1: input $n$ → hidden unit $m$ | $w^1_{nm}$ | `L1.N{m}.w{n−1}` |
 # | $w^2_m$ (003) | hidden unit $m$ → output | $w^2_m$ | `L2.N1.w{m−1}` |
 # | $n$ (003), as in $x_n$ | an input's index | $n$ | |
-# | $n$ (003), as in $y = \text{Identity}(n)$ | the output's weighted sum | $z$ | |
-# | $n_m$ (003), as in $h_m = \text{ReLU}(n_m)$ | hidden unit $m$'s weighted sum | $z_m$ | |
+# | $n$ (003), as in $y = \text{Identity}(n)$ | the output's weighted sum | $s$ | |
+# | $n_m$ (003), as in $h_m = \text{ReLU}(n_m)$ | hidden unit $m$'s weighted sum | $s_m$ | |
 # | $N$ (003's $J$) | samples | $N$ | |
 # | $n$ (003's $\sigma/\sqrt n$) | samples in a mini-batch | $B$ | `batch_size=` |
 # | $h$ | the step of a difference quotient | $h$ | `h=` |
@@ -104,8 +104,8 @@ show_glossary()
 #
 # A **layer** is several neurons reading the same inputs; a **network** feeds one layer's
 # outputs to the next. Note 003's network has inputs $x_n$, hidden units
-# $h_m = \mathrm{ReLU}(z_m)$ with $z_m = \sum_n w^1_{nm} x_n + b^1_m$, and one output
-# $y = z = \sum_m w^2_m h_m + b^2$. The superscript is the layer, $w^1_{nm}$ joins input
+# $h_m = \mathrm{ReLU}(s_m)$ with $s_m = \sum_n w^1_{nm} x_n + b^1_m$, and one output
+# $y = s = \sum_m w^2_m h_m + b^2$. The superscript is the layer, $w^1_{nm}$ joins input
 # $n$ to hidden unit $m$. With 2 inputs and 3 hidden units it has $3 \cdot (2 + 1)$ hidden
 # parameters and $3 + 1$ output ones. Below it is written out with numpy, once neuron by
 # neuron and once as a matrix product; both must give the same $y$.
@@ -136,23 +136,34 @@ x = np.array([0.7, -0.4])
 by_neurons = network(x)
 by_matrices = np.maximum(x @ W1 + b1, 0) @ w2 + b2
 n_parameters = W1.size + b1.size + w2.size + 1
-print(f"y = {by_neurons:.6f} neuron by neuron, {by_matrices:.6f} as matrices")
-print(f"{n_parameters} parameters: 3·(2 + 1) in the hidden layer, 3 + 1 in the output")
+print(
+    tr(
+        f"y = {by_neurons:.6f} neuron by neuron, {by_matrices:.6f} as matrices",
+        f"y = {by_neurons:.6f} (뉴런 하나씩), {by_matrices:.6f} (행렬 곱)",
+    )
+)
+print(
+    tr(
+        f"{n_parameters} parameters: 3·(2 + 1) in the hidden layer, 3 + 1 in the output",
+        f"매개변수 {n_parameters}개: 은닉층 3·(2 + 1)개, 출력층 3 + 1개",
+    )
+)
 assert abs(by_neurons - by_matrices) < 1e-12
 assert n_parameters == 3 * (2 + 1) + (3 + 1)
 
 # %% [markdown]
 # Nudging one weight changes the output only through the one hidden unit it feeds:
-# $w^1_{12}$ (input 1 → unit 2) moves $y$ by $w^2_2\, x_1\, \mathrm{ReLU}'(z_2)$ per unit of
+# $w^1_{12}$ (input 1 → unit 2) moves $y$ by $w^2_2\, x_1\, \mathrm{ReLU}'(s_2)$ per unit of
 # change, a first taste of the chain rule (notebook 5 does it for every weight at once).
 
 # %%
-z = x @ W1 + b1
+s = x @ W1 + b1  # the hidden units' weighted sums s_m
 W1[0, 1] += 1e-6  # w¹₁₂ (numpy counts from 0)
 change = (network(x) - by_neurons) / 1e-6
 W1[0, 1] -= 1e-6
-predicted = w2[1] * x[0] * (1.0 if z[1] > 0 else 0.0)
-print(f"∂y/∂w¹₁₂ ≈ {change:.6f}, by the chain rule w²₂·x₁·ReLU′(z₂) = {predicted:.6f}")
+predicted = w2[1] * x[0] * (1.0 if s[1] > 0 else 0.0)
+rule = tr("by the chain rule", "연쇄 법칙으로")
+print(f"∂y/∂w¹₁₂ ≈ {change:.6f}, {rule} w²₂·x₁·ReLU′(s₂) = {predicted:.6f}")
 assert abs(change - predicted) < 1e-6
 
 # %% [markdown]
@@ -179,7 +190,10 @@ x1, t1 = 2.0, 1.5
 loss = (w * x1 + b - t1) ** 2  # forward: J = (w·x + b − t)²
 loss.backward()  # backward: fills w.grad and b.grad
 residual = 0.5 * x1 - 0.3 - t1
-print(f"after backward: w = {w.data}, b = {b.data}; ∂J/∂w = {w.grad:.4f}, ∂J/∂b = {b.grad:.4f}")
+print(
+    tr("after backward:", "역전파 뒤:"),
+    f"w = {w.data}, b = {b.data}; ∂J/∂w = {w.grad:.4f}, ∂J/∂b = {b.grad:.4f}",
+)
 assert (w.data, b.data) == (0.5, -0.3)  # backpropagation moved no parameter …
 assert abs(w.grad - 2 * residual * x1) < 1e-12 and abs(b.grad - 2 * residual) < 1e-12
 
@@ -187,7 +201,7 @@ alpha = 0.05
 w.data -= alpha * w.grad  # … the update is its own step
 b.data -= alpha * b.grad
 after = (w.data * x1 + b.data - t1) ** 2
-print(f"after the update: J = {loss.data:.4f} → {after:.4f}")
+print(tr("after the update:", "갱신 뒤:"), f"J = {loss.data:.4f} → {after:.4f}")
 assert after < loss.data
 
 # %% [markdown]
@@ -274,7 +288,12 @@ residual_norms = {
 best = {name: cs[values.argmin()] for name, values in residual_norms.items()}
 expected = {"L1": np.median(t), "L2": t.mean(), "L∞": (t.min() + t.max()) / 2}
 for name in best:
-    print(f"{name:>3}: best constant {best[name]:6.3f}   ({expected[name]:g} expected)")
+    print(
+        tr(
+            f"{name:>3}: best constant {best[name]:6.3f}   ({expected[name]:g} expected)",
+            f"{name:>3}: 가장 좋은 상수 {best[name]:6.3f}   (예상값 {expected[name]:g})",
+        )
+    )
     assert abs(best[name] - expected[name]) < 2e-3
 
 fig = Figure(figsize=(6.4, 3.6), layout="constrained")
@@ -335,7 +354,12 @@ def bce(b):
 
 bs = np.linspace(-2, 2, 401)
 flat = np.mean([slope(accuracy, b, h=1e-4) == 0.0 for b in bs])
-print(f"accuracy's slope is exactly 0 at {flat:.0%} of the b tried")
+print(
+    tr(
+        f"accuracy's slope is exactly 0 at {flat:.0%} of the b tried",
+        f"시험한 b의 {flat:.0%}에서 정확도의 기울기가 정확히 0",
+    )
+)
 assert flat > 0.95
 
 start = 1.5
@@ -344,7 +368,11 @@ for _ in range(100):
     descent["accuracy"] -= 0.5 * -slope(accuracy, descent["accuracy"])  # maximise accuracy
     descent["cross-entropy"] -= 0.5 * slope(bce, descent["cross-entropy"])
 for name, b in descent.items():
-    print(f"descending on {name:>13}: b = {start} → {b:.3f}, accuracy {accuracy(b):.0%}")
+    on = tr(
+        f"descending on {name:>13}",
+        {"accuracy": "정확도로 내려가기", "cross-entropy": "크로스 엔트로피로 내려가기"}[name],
+    )
+    print(f"{on}: b = {start} → {b:.3f}, {tr('accuracy', '정확도')} {accuracy(b):.0%}")
 assert descent["accuracy"] == start  # not a single step: the slope was 0
 assert accuracy(descent["cross-entropy"]) > accuracy(start) + 0.1
 
@@ -381,8 +409,14 @@ b_ce = bs[np.argmin([bce(b) for b in bs])]  # the cross-entropy's minimum on the
 best_accuracy = max(accuracy(b) for b in bs)
 best_bs = bs[[accuracy(b) == best_accuracy for b in bs]]
 print(
-    f"cross-entropy is lowest at b = {b_ce:.2f} (accuracy {accuracy(b_ce):.1%}); "
-    f"accuracy is highest, {best_accuracy:.1%}, for b in [{best_bs.min():.2f}, {best_bs.max():.2f}]"
+    tr(
+        f"cross-entropy is lowest at b = {b_ce:.2f} (accuracy {accuracy(b_ce):.1%}); "
+        f"accuracy is highest, {best_accuracy:.1%}, "
+        f"for b in [{best_bs.min():.2f}, {best_bs.max():.2f}]",
+        f"크로스 엔트로피는 b = {b_ce:.2f}에서 가장 작고(정확도 {accuracy(b_ce):.1%}), "
+        f"정확도는 b가 [{best_bs.min():.2f}, {best_bs.max():.2f}]일 때 "
+        f"{best_accuracy:.1%}로 가장 높다",
+    )
 )
 assert abs(b_ce - descent["cross-entropy"]) < 0.02  # descent found the surrogate's minimum …
 assert accuracy(b_ce) < best_accuracy - 0.05  # … and it is not where accuracy is highest
@@ -472,7 +506,7 @@ def kl(p, q):
 
 
 q = [0.2, 0.2, 0.6]
-print(f"H(p, p) = {cross_entropy(p, p):.4f}  (a distance would give 0)")
+print(f"H(p, p) = {cross_entropy(p, p):.4f} ", tr("(a distance would give 0)", "(거리라면 0)"))
 print(f"H(p, q) = {cross_entropy(p, q):.4f},  H(q, p) = {cross_entropy(q, p):.4f}")
 print(f"KL(p‖q) = {kl(p, q):.4f},  KL(q‖p) = {kl(q, p):.4f},  KL(p‖p) = {kl(p, p):.1f}")
 assert cross_entropy(p, p) > 0.5  # not 0: cross-entropy is no distance
@@ -507,7 +541,10 @@ T = np.eye(K)[classes]  # one-hot t_ik
 Q = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)  # softmax, row by row
 J_by_hand = -(T * np.log(Q)).sum() / N
 J = losses.cross_entropy(logits.tolist(), classes).data
-print(f"J by the double sum {J_by_hand:.6f},  losses.cross_entropy {J:.6f}")
+print(
+    tr("J by the double sum", "이중 합으로 구한 J"),
+    f"{J_by_hand:.6f},  losses.cross_entropy {J:.6f}",
+)
 assert abs(J - J_by_hand) < 1e-12
 
 
@@ -533,7 +570,12 @@ for z, label in ((1.3, 1), (1.3, 0), (-0.4, 1)):
     binary = losses.binary_cross_entropy_with_logits([z], [label]).data
     two_classes = losses.cross_entropy([0.0, z], label).data
     assert abs(binary - two_classes) < 1e-12
-print("binary cross-entropy = cross-entropy over the logits (0, z)")
+print(
+    tr(
+        "binary cross-entropy = cross-entropy over the logits (0, z)",
+        "이진 크로스 엔트로피 = logit (0, z)의 크로스 엔트로피",
+    )
+)
 
 # %% [markdown]
 # ## Takeaways

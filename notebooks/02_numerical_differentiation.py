@@ -100,7 +100,12 @@ for h in (1e-1, 1e-2, 1e-3, 1e-4):
 f, x = math.exp, 1.0
 exact = math.e  # f'(1) = e
 differences = [forward_difference, backward_difference, central_difference]
-print(f"{'h':>6} {'forward':>12} {'backward':>12} {'central':>12}")
+print(
+    tr(
+        f"{'h':>6} {'forward':>12} {'backward':>12} {'central':>12}",
+        f"{'h':>6} {'전진':>10} {'후진':>10} {'중심':>10}",
+    )
+)
 for h in (1e-1, 1e-2, 1e-3):
     print(f"{h:>6g}" + "".join(f"{d(f, x, h) - exact:>12.2e}" for d in differences))
 
@@ -191,10 +196,19 @@ def slope(method, lo, hi):
 
 
 for method in errors:
+    name = tr(
+        f"{method:>8}",
+        {"forward": "전진 차분", "central": "중심 차분", "backward": "후진 차분"}[method],
+    )
+    truncation, round_off = slope(method, 1e-4, 1e-1), slope(method, 1e-14, 1e-10)
+    best_h = hs[errors[method].argmin()]
     print(
-        f"{method:>8}: truncation slope {slope(method, 1e-4, 1e-1):5.2f}, "
-        f"round-off slope {slope(method, 1e-14, 1e-10):5.2f}, "
-        f"best h = {hs[errors[method].argmin()]:.0e}"
+        tr(
+            f"{name}: truncation slope {truncation:5.2f}, round-off slope {round_off:5.2f}, "
+            f"best h = {best_h:.0e}",
+            f"{name}: 절단 오차 기울기 {truncation:5.2f}, 반올림 오차 기울기 {round_off:5.2f}, "
+            f"가장 좋은 h = {best_h:.0e}",
+        )
     )
 
 assert abs(slope("forward", 1e-4, 1e-1) - 1) < 0.15
@@ -238,7 +252,12 @@ def g(x1, x2):
 point = np.array([1.5, -0.5])
 by_hand = np.array([2 * point[0] * point[1], point[0] ** 2 + math.cos(point[1])])
 numerical = np.array(numerical_gradient(g, point.tolist(), h=1e-5, method="central"))
-print("∇f by hand:", by_hand, "  by central differences:", numerical)
+print(
+    tr("∇f by hand:", "손으로 구한 ∇f:"),
+    by_hand,
+    tr("  by central differences:", "  중심 차분:"),
+    numerical,
+)
 assert np.allclose(numerical, by_hand, rtol=0, atol=1e-9)
 
 rng = np.random.default_rng(0)
@@ -248,7 +267,12 @@ for _ in range(5):
     h = 1e-5
     along_v = (g(*(point + h * v)) - g(*(point - h * v))) / (2 * h)
     assert abs(along_v - by_hand @ v) < 1e-9
-print("(f(x + hv) − f(x − hv)) / 2h = ∇f·v for 5 random unit directions v")
+print(
+    tr(
+        "(f(x + hv) − f(x − hv)) / 2h = ∇f·v for 5 random unit directions v",
+        "무작위 단위 방향 v 5개에서 (f(x + hv) − f(x − hv)) / 2h = ∇f·v",
+    )
+)
 
 # %% [markdown]
 # Which direction is steepest? For a unit vector $v$ at angle $\phi$ from the gradient,
@@ -265,9 +289,13 @@ for a in angles:
     directional.append((g(*(point + 1e-5 * v)) - g(*(point - 1e-5 * v))) / 2e-5)
 directional = np.array(directional)
 steepest = angles[directional.argmax()]
+gradient_angle = math.degrees(math.atan2(by_hand[1], by_hand[0]))
 print(
-    f"steepest ascent at {math.degrees(steepest):.1f}°, "
-    f"gradient direction {math.degrees(math.atan2(by_hand[1], by_hand[0])):.1f}°"
+    tr(
+        f"steepest ascent at {math.degrees(steepest):.1f}°, "
+        f"gradient direction {gradient_angle:.1f}°",
+        f"가장 가파른 오르막 {math.degrees(steepest):.1f}°, 기울기 방향 {gradient_angle:.1f}°",
+    )
 )
 assert abs(steepest - math.atan2(by_hand[1], by_hand[0])) <= angles[1] - angles[0]
 grid_step = angles[1] - angles[0]  # the best grid angle is at most one step off
@@ -338,7 +366,12 @@ def sum_of_squares(*xs):
     return math.fsum(x_i**2 for x_i in xs)
 
 
-print(f"{'n':>3} {'forward':>8} {'central':>8} {'numerical_gradient':>19}")
+print(
+    tr(
+        f"{'n':>3} {'forward':>8} {'central':>8} {'numerical_gradient':>19}",
+        f"{'n':>3} {'전진':>6} {'중심':>6} {'numerical_gradient':>19}",
+    )
+)
 for n_inputs in (2, 10, 50):
     x = np.linspace(-1, 1, n_inputs)
     calls = {}

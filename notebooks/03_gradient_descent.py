@@ -77,7 +77,16 @@ paths = {name: descend(lambda t: 2 * t, theta0, alpha, steps) for name, alpha in
 for name, alpha in rates.items():
     predicted = (1 - 2 * alpha) ** np.arange(steps + 1) * theta0
     assert np.allclose(paths[name], predicted, rtol=1e-12, atol=0)
-    print(f"{name:>12} (α = {alpha}): θ_{steps} = {paths[name][-1]:+.4g}")
+    label = tr(
+        f"{name:>12}",
+        {
+            "too small": "너무 작다",
+            "right": "알맞다",
+            "overshooting": "지나친다",
+            "too large": "너무 크다",
+        }[name],
+    )
+    print(f"{label} (α = {alpha}): θ_{steps} = {paths[name][-1]:+.4g}")
 assert abs(paths["too small"][-1]) > 0.4 * theta0  # crawls
 assert abs(paths["right"][-1]) < 1e-6  # there
 assert np.all(np.diff(np.sign(paths["overshooting"])) != 0)  # flips sign every step …
@@ -130,8 +139,12 @@ def dJ(theta):
 stuck = descend(dJ, 2.0, 0.02, 300)[-1]
 global_min = descend(dJ, -2.0, 0.02, 300)[-1]
 print(
-    f"from θ = 2: θ = {stuck:.4f}, J = {J(stuck):.3f};  the global minimum θ = {global_min:.4f}, "
-    f"J = {J(global_min):.3f}"
+    tr(
+        f"from θ = 2: θ = {stuck:.4f}, J = {J(stuck):.3f};  "
+        f"the global minimum θ = {global_min:.4f}, J = {J(global_min):.3f}",
+        f"θ = 2에서 출발: θ = {stuck:.4f}, J = {J(stuck):.3f};  "
+        f"전역 최솟값 θ = {global_min:.4f}, J = {J(global_min):.3f}",
+    )
 )
 assert abs(dJ(stuck)) < 1e-6 and abs(dJ(global_min)) < 1e-6  # both are flat points …
 assert J(stuck) > J(global_min) + 2  # … but the one we reached is 2.4 higher
@@ -147,7 +160,7 @@ def plateau(theta):
 
 
 crawl = descend(lambda t: central_difference(plateau, t, h=1e-6), 3.0, 0.5, 100)
-print(f"100 steps on the plateau: θ = 3 → {crawl[-1]:.4f}")
+print(tr("100 steps on the plateau:", "평탄한 지역에서 100걸음:"), f"θ = 3 → {crawl[-1]:.4f}")
 assert 3.0 - crawl[-1] < 0.1 and plateau(crawl[-1]) > 0.99
 
 # %% [markdown]
@@ -186,10 +199,19 @@ def steps_near_saddle(path):
     return int(np.sum(np.linalg.norm(path, axis=1) < 0.1))
 
 
+names = {
+    "on the ridge": tr("on the ridge", "능선 위에서"),
+    "1e-6 off": tr("10⁻⁶ off the ridge", "능선에서 10⁻⁶ 떨어져"),
+    "noisy": tr("with gradient noise", "기울기에 잡음을 더해"),
+}
 for name, path in (("on the ridge", on_ridge), ("1e-6 off", near_ridge), ("noisy", noisy)):
     print(
-        f"{name:>12}: ends at {np.round(path[-1], 4)}, "
-        f"{steps_near_saddle(path):>3} steps within 0.1 of the saddle"
+        tr(
+            f"{names[name]:>19}: ends at {np.round(path[-1], 4)}, "
+            f"{steps_near_saddle(path):>3} steps within 0.1 of the saddle",
+            f"{names[name]}: 끝 {np.round(path[-1], 4)}, "
+            f"안장점에서 0.1 안에 {steps_near_saddle(path):>3}걸음",
+        )
     )
 assert np.allclose(on_ridge[-1], 0, atol=1e-8)  # stuck on the saddle forever: ∇J = 0 there
 assert np.allclose(np.abs(near_ridge[-1]), [0, math.sqrt(2)], atol=1e-3)  # escapes, late
@@ -197,11 +219,6 @@ assert steps_near_saddle(near_ridge) > 40
 assert np.allclose(np.abs(noisy[-1]), [0, math.sqrt(2)], atol=0.05)  # noise kicks it off
 assert steps_near_saddle(noisy) < steps_near_saddle(near_ridge) / 2
 
-names = {
-    "on the ridge": tr("on the ridge", "능선 위에서"),
-    "1e-6 off": tr("10⁻⁶ off the ridge", "능선에서 10⁻⁶ 떨어져"),
-    "noisy": tr("with gradient noise", "기울기에 잡음을 더해"),
-}
 fig = plot_paths(
     saddle,
     {names["on the ridge"]: on_ridge, names["1e-6 off"]: near_ridge, names["noisy"]: noisy},
@@ -237,8 +254,12 @@ for tol in (1e-2, 1e-3):
     first_stop[tol] = k
     where = near_ridge[k]
     print(
-        f"‖∇J‖ < {tol:g}: stops at step {k:>3}, at ({where[0]:.4f}, {where[1]:.4f}), "
-        f"{np.linalg.norm(where):.4f} from the saddle"
+        tr(
+            f"‖∇J‖ < {tol:g}: stops at step {k:>3}, at ({where[0]:.4f}, {where[1]:.4f}), "
+            f"{np.linalg.norm(where):.4f} from the saddle",
+            f"‖∇J‖ < {tol:g}: {k:>3}번째 걸음에서 ({where[0]:.4f}, {where[1]:.4f})에 멈춤, "
+            f"안장점에서 {np.linalg.norm(where):.4f}",
+        )
     )
 assert np.linalg.norm(near_ridge[first_stop[1e-2]]) < 0.01  # 10⁻²: stops at the saddle
 assert np.allclose(near_ridge[first_stop[1e-3]], [0, math.sqrt(2)], atol=1e-3)  # 10⁻³: minimum
@@ -302,9 +323,20 @@ def sgd_run(seed, steps=500, lr0=0.05):
 full_batch = descend(lambda t: 4 * t**3 - 6 * t + a.mean(), 2.0, 0.05, 500)[-1]
 ends = np.array([sgd_run(seed) for seed in range(20)])
 deep = np.mean(ends < 0)
-print(f"full batch ends at θ = {full_batch:.3f} (the shallow valley)")
+print(
+    tr(
+        f"full batch ends at θ = {full_batch:.3f} (the shallow valley)",
+        f"전체 배치는 θ = {full_batch:.3f}에서 끝남 (얕은 골짜기)",
+    )
+)
 assert full_batch > 0
-print(f"SGD ends in the deep valley on {deep:.0%} of 20 runs: {np.round(ends, 2)}")
+print(
+    tr(
+        f"SGD ends in the deep valley on {deep:.0%} of 20 runs:",
+        f"SGD는 20번 중 {deep:.0%}가 깊은 골짜기에서 끝남:",
+    ),
+    np.round(ends, 2),
+)
 assert deep >= 0.75
 
 # %% [markdown]
@@ -372,8 +404,12 @@ def sgd_spread(lr, seeds=range(20), steps=500):
 
 constant, scheduled = sgd_spread(0.05), sgd_spread(cosine_decay(0.05, total_steps=500))
 print(
-    f"root-mean-square distance to the valley's bottom: constant α {constant:.3f}, "
-    f"cosine schedule {scheduled:.3f}"
+    tr(
+        f"root-mean-square distance to the valley's bottom: constant α {constant:.3f}, "
+        f"cosine schedule {scheduled:.3f}",
+        f"골짜기 바닥까지의 제곱 평균 제곱근 거리: 고정 α {constant:.3f}, "
+        f"코사인 스케줄 {scheduled:.3f}",
+    )
 )
 assert scheduled < constant / 3
 

@@ -73,7 +73,12 @@ def gradient(w, b, xs, ts):
 # the formula agrees with central differences (notebook 2)
 assert np.allclose(gradient(0.3, -0.2, x, t), numerical_gradient(loss, [0.3, -0.2]), atol=1e-8)
 best_w, best_b = np.linalg.lstsq(np.c_[x, np.ones(N)], t, rcond=None)[0]  # exact least squares
-print(f"{N} samples; the least-squares line is y = {best_w:.3f}·x + {best_b:.3f}")
+print(
+    tr(
+        f"{N} samples; the least-squares line is y = {best_w:.3f}·x + {best_b:.3f}",
+        f"샘플 {N}개; 최소 제곱 직선은 y = {best_w:.3f}·x + {best_b:.3f}",
+    )
+)
 
 # %% [markdown]
 # ## Batch, mini-batch, stochastic: the same algorithm, different batches
@@ -107,7 +112,12 @@ runs = {
 for (name, path), B in zip(runs.items(), (N, 8, 1), strict=True):
     updates = len(path) - 1
     distance = np.linalg.norm(path[-1] - [best_w, best_b])
-    print(f"{name:>19}: {updates:>3} updates, ends {distance:.3f} from the least-squares line")
+    print(
+        tr(
+            f"{name:>19}: {updates:>3} updates, ends {distance:.3f} from the least-squares line",
+            f"{name:>19}: 갱신 {updates:>3}번, 최소 제곱 직선에서 {distance:.3f} 떨어져 끝남",
+        )
+    )
     assert updates == 6 * iterations_per_epoch(N, B)
 final_distance = {name: np.linalg.norm(p[-1] - [best_w, best_b]) for name, p in runs.items()}
 assert final_distance["mini-batch (B = 8)"] < final_distance["batch (B = 64)"]  # more updates
@@ -148,8 +158,12 @@ typical_step = 0.1 * np.linalg.norm(at_best, axis=1).mean()  # … one sample's 
 last_epoch = runs["stochastic (B = 1)"][-N - 1 :]
 step_lengths = np.linalg.norm(np.diff(last_epoch, axis=0), axis=1)
 print(
-    f"stochastic steps in the last epoch: mean length {step_lengths.mean():.3f} "
-    f"(α·mean per-sample gradient at the minimum: {typical_step:.3f})"
+    tr(
+        f"stochastic steps in the last epoch: mean length {step_lengths.mean():.3f} "
+        f"(α·mean per-sample gradient at the minimum: {typical_step:.3f})",
+        f"마지막 에폭의 확률적 걸음: 평균 길이 {step_lengths.mean():.3f} "
+        f"(최솟값에서 α·샘플별 기울기의 평균: {typical_step:.3f})",
+    )
 )
 assert abs(step_lengths.mean() / typical_step - 1) < 0.3
 
@@ -179,8 +193,12 @@ for x_i, t_i in zip(xs_stream, ts_stream, strict=True):  # one sample at a time,
 A = np.c_[xs_stream, np.ones(400)]
 all_data_w = np.linalg.lstsq(A, ts_stream, rcond=None)[0][0]
 print(
-    f"after the change: online w = {online_w[-1]:+.3f}, fit to all data w = {all_data_w:+.3f}, "
-    "true w = -1"
+    tr(
+        f"after the change: online w = {online_w[-1]:+.3f}, "
+        f"fit to all data w = {all_data_w:+.3f}, true w = -1",
+        f"바뀐 뒤: 온라인 w = {online_w[-1]:+.3f}, "
+        f"전체 데이터에 맞춘 w = {all_data_w:+.3f}, 진짜 w = -1",
+    )
 )
 assert abs(online_w[199] - 1) < 0.15 and abs(online_w[-1] + 1) < 0.15
 assert abs(all_data_w + 1) > 0.8
@@ -226,7 +244,12 @@ theory = {
     "with replacement": sigma / np.sqrt(sizes_arr),
     "without replacement": sigma / np.sqrt(sizes_arr) * np.sqrt((N - sizes_arr) / (N - 1)),
 }
-print(f"{'B':>3} {'with repl.':>11} {'σ/√B':>8} {'without':>9} {'corrected':>10}")
+print(
+    tr(
+        f"{'B':>3} {'with repl.':>11} {'σ/√B':>8} {'without':>9} {'corrected':>10}",
+        f"{'B':>3} {'복원 추출':>7} {'σ/√B':>8} {'비복원':>6} {'보정':>8}",
+    )
+)
 for k, B in enumerate(sizes):
     row = [measured["with replacement"][k], theory["with replacement"][k]]
     row += [measured["without replacement"][k], theory["without replacement"][k]]
@@ -313,9 +336,14 @@ snapshots[best_epoch] = best_coef
 train_curve, val_curve = np.array(train_curve), np.array(val_curve)
 best = int(np.flatnonzero(recorded == best_epoch)[0])
 print(
-    f"validation loss lowest at epoch {best_epoch}: {val_curve[best]:.3f} "
-    f"(train {train_curve[best]:.3f}); at epoch 20000 train {train_curve[-1]:.4f}, "
-    f"validation {val_curve[-1]:.3f}"
+    tr(
+        f"validation loss lowest at epoch {best_epoch}: {val_curve[best]:.3f} "
+        f"(train {train_curve[best]:.3f}); at epoch 20000 train {train_curve[-1]:.4f}, "
+        f"validation {val_curve[-1]:.3f}",
+        f"검증 손실은 에폭 {best_epoch}에서 가장 작다: {val_curve[best]:.3f} "
+        f"(훈련 {train_curve[best]:.3f}); 에폭 20000에서 훈련 {train_curve[-1]:.4f}, "
+        f"검증 {val_curve[-1]:.3f}",
+    )
 )
 assert np.all(np.diff(train_curve) <= 1e-12)  # training loss never rises …
 assert 2 < best_epoch < 2000  # … validation loss falls, then rises
@@ -385,11 +413,19 @@ for _ in range(8):  # 4. repeat, one epoch at a time
     validation.append(loss(*theta, xs_val, y_val))
 running, end_of_epoch, validation = map(np.array, (running, end_of_epoch, validation))
 closed = (running - end_of_epoch) / (running - validation)
-print("epoch   running train   train at epoch end   validation   gap closed")
+print(
+    tr(
+        "epoch   running train   train at epoch end   validation   gap closed",
+        "에폭      누적 평균       에폭 끝 훈련 손실      검증 손실   줄어든 몫",
+    )
+)
 for k in range(8):
     row = f"{running[k]:>15.3f} {end_of_epoch[k]:>20.3f} {validation[k]:>12.3f}"
     print(f"{k + 1:>5} {row} {closed[k]:>12.0%}")
-print(f"test loss, looked at once at the end: {loss(*theta, xs_test, y_test):.3f}")
+print(
+    tr("test loss, looked at once at the end:", "마지막에 한 번 본 시험 손실:"),
+    f"{loss(*theta, xs_test, y_test):.3f}",
+)
 assert np.all(validation < running)  # the validation loss is below the running average …
 assert closed[0] > 0.5  # … in the first epoch mostly because the running average lags,
 assert np.all(closed[4:] < 0.5)  # later mostly because the data sets differ:
