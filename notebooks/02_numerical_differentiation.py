@@ -57,6 +57,8 @@ setup_figures()
 # %% [markdown]
 # ## The difference quotient approaches the slope
 #
+# 📖 Note 000/001 · 3. 수치 미분: 전진 차분 (forward difference) · Note 002 · 2차원 평면에서의 미분
+#
 # For $f(x) = 3x^2 - 4x + 5$, $f'(x) = 6x - 4$, so $f'(3) = 14$. Because $f$ is a parabola
 # the forward quotient's error is exactly $\frac{f''}{2}h = 3h$:
 # $\frac{f(x+h) - f(x)}{h} = 6x - 4 + 3h$. The quotient approaches $14$ as $h$ shrinks,
@@ -169,6 +171,9 @@ fig
 
 # %% [markdown]
 # ## Error against $h$ on a log-log plot
+#
+# 📖 Note 000/001 · 왜 중심 차분을 사용하는가? (the notes stop at truncation; round-off is the
+# course's addition)
 #
 # On log-log axes a power law $\text{error} = C h^p$ is a straight line of slope $p$. The
 # truncation error gives slope 1 (forward, backward) and slope 2 (central). But $f$ is

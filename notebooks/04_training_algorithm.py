@@ -382,6 +382,8 @@ fig
 # %% [markdown]
 # ## Why the validation curve can start *below* the training curve
 #
+# 📖 Note 003 · 관측 데이터 vs. 훈련 데이터 (what a training log shows is the course's addition)
+#
 # A training log usually reports an epoch's training loss as the average of its batch
 # losses *as they were trained*: the first batches are scored by the model at the start of
 # the epoch, the last ones by a much better model. (`microgradx.train.fit`, the training
