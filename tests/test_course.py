@@ -87,3 +87,32 @@ def test_a_notebook_run_from_notebooks_ko_is_the_korean_edition(tmp_path: Path) 
             _load_execute().execute(path)
         (output,) = nbformat.read(path, as_version=4).cells[0].outputs
         assert output["text"] == ("ko 손실\n" if lang == "ko" else "en loss\n")
+
+
+def test_a_font_installed_after_matplotlibs_cache_is_still_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from matplotlib import font_manager
+
+    without = [f for f in font_manager.fontManager.ttflist if f.name not in course.KOREAN_FONTS]
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", without)  # as if cached before
+    cached = len(without)
+    assert course.korean_font() in course.KOREAN_FONTS, course.INSTALL_HINT
+    assert len(font_manager.fontManager.ttflist) > cached  # added from the font's file
+
+
+def test_the_korean_edition_without_a_korean_font_says_how_to_get_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    saved = dict(matplotlib.rcParams)
+    monkeypatch.setattr(course, "korean_font", lambda: None)
+    try:
+        monkeypatch.setattr(course, "LANG", "ko")
+        with pytest.warns(UserWarning, match="fonts-nanum"):
+            assert course.setup_figures() is None
+        monkeypatch.setattr(course, "LANG", "en")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # the English edition needs no Hangul: no warning
+            assert course.setup_figures() is None
+    finally:
+        matplotlib.rcParams.update(saved)
