@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -135,3 +136,29 @@ def test_markdown_table_has_four_cells_in_every_row_even_with_a_pipe() -> None:
     assert glossary.markdown("ko").splitlines()[0] == "| 한국어 | English | 기호 | 노트 |"
     with pytest.raises(ValueError, match="'fr'"):
         glossary.markdown("fr")
+
+
+# Spellings the notes do not use, each with the glossary's (the notes') word for it.
+NOT_THE_NOTES = {"고원": "평탄한 지역", "일반화": "범용성", "교차 엔트로피": "크로스 엔트로피"}
+
+
+def _korean_strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in ([v] if k == "ko" else _korean_strings(v))]
+    return [s for v in node for s in _korean_strings(v)] if isinstance(node, list) else []
+
+
+def test_the_explorers_korean_ui_uses_the_glossarys_spellings() -> None:
+    strings = ROOT / "microgradx" / "viz" / "explorer" / "strings.json"
+    text = "\n".join(_korean_strings(json.loads(strings.read_text(encoding="utf-8"))))
+    used = {term.ko for term in TERMS if term.ko in text}
+    assert {lookup("cross-entropy").ko, lookup("local gradient").ko} <= used
+    assert [w for w in NOT_THE_NOTES if w in text] == []
+
+
+def test_the_korean_notebooks_use_the_glossarys_spellings() -> None:
+    for path in sorted((ROOT / "notebooks" / "ko").glob("[0-9]*.py")):
+        prose = path.read_text(encoding="utf-8")
+        # note 001's own name for it, quoted where the course corrects note 001
+        prose = prose.replace("교차 엔트로피 오차", "")
+        assert [w for w in NOT_THE_NOTES if w in prose] == [], path.name
