@@ -9,7 +9,7 @@ DEV     := $(VENV)/.installed-dev
 # CI logs (CI=true) get the demo without progress bars; interactive runs keep them.
 DEMO_ARGS ?= $(if $(CI),--quiet,)
 
-.PHONY: demo test lint bench docs notebooks notebooks-build graphviz clean
+.PHONY: demo test lint bench docs notebooks notebooks-build graphviz fonts clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -32,10 +32,21 @@ graphviz:
 		echo "note: Graphviz 'dot' not found. Install it (apt-get install graphviz | brew install graphviz | conda install graphviz) to render graphs."; \
 	fi
 
+# A Korean font (Debian's fonts-nanum) lets the Korean notebooks' figures draw Hangul.
+fonts:
+	@if command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi nanum; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing a Korean font (fonts-nanum) with apt-get..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-nanum >/dev/null) \
+		|| echo "warning: apt-get install fonts-nanum failed; Korean figure text will show boxes"; \
+	else \
+		echo "note: no Korean font found. Install one (apt-get install fonts-nanum | brew install --cask font-nanum-gothic) for the Korean notebooks."; \
+	fi
+
 demo: $(STAMP) graphviz
 	$(BIN)/microgradx demo $(DEMO_ARGS)
 
-test: $(DEV) graphviz
+test: $(DEV) graphviz fonts
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(DEV)
@@ -52,15 +63,16 @@ docs: $(STAMP) graphviz
 	MICROGRADX_UPDATE_DOCS=1 $(BIN)/python -m pytest -q -o addopts="" -p no:cacheprovider \
 		tests/test_explore_learner.py -k screenshots  # docs/explorer/*.png (needs chromium)
 
-notebooks: $(STAMP)
+notebooks: $(STAMP) graphviz fonts
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	$(BIN)/jupyter lab notebooks/
 
-# The text twins (notebooks/NN_*.py) are the source: copy their cells into the .ipynb files
-# (keeping cell ids), then execute each notebook so the stored .ipynb shows its outputs.
-notebooks-build: $(DEV) graphviz
-	$(BIN)/jupytext --quiet --to ipynb --update notebooks/[0-9]*.py
-	$(BIN)/python notebooks/execute.py notebooks/[0-9]*.ipynb
+# The text twins (notebooks/NN_*.py; the Korean edition's in notebooks/ko/) are the source:
+# copy their cells into the .ipynb files (keeping cell ids), then execute each notebook so the
+# stored .ipynb shows its outputs.
+notebooks-build: $(DEV) graphviz fonts
+	$(BIN)/jupytext --quiet --to ipynb --update notebooks/[0-9]*.py notebooks/ko/[0-9]*.py
+	$(BIN)/python notebooks/execute.py notebooks/[0-9]*.ipynb notebooks/ko/[0-9]*.ipynb
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo

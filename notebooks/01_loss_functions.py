@@ -15,6 +15,9 @@
 # %% [markdown]
 # # 1 · Loss functions: what training minimises
 #
+# 📖 Note 000/001 · 1. Rule-based vs. Data-driven, 2. 손실 함수 (loss function) ·
+# Note 004 · Step 1. 데이터 주도 학습 (data-driven learning)
+#
 # A *rule-based* program is told what to do; a *data-driven* one finds its own parameters
 # (weights and biases) from examples. To do that it needs a single number that says how
 # wrong it is on the data: the **loss**. Training is then an optimisation problem: find the
@@ -31,59 +34,10 @@
 # | 5 | backpropagation | how are all gradients computed at once? (a `Value` from scratch) |
 # | 6 | activation functions | how do their derivatives help or hurt the gradient flow? |
 # | 7 | optimizers | SGD, Momentum, AdaGrad, RMSProp, Adam, compared fairly |
-# | 8 | second order | Jacobian, Hessian, forward vs reverse mode, Newton and quasi-Newton |
-
-# %% [markdown]
-# ## For readers of the Korean notes: glossary
+# | 8 | second order (optional) | Jacobian, Hessian, forward/reverse mode, (quasi-)Newton |
 #
-# | 한국어 | English |
-# |---|---|
-# | 손실 함수 / 비용 함수 / 목적 함수 | loss function / cost function / objective function |
-# | 평균 제곱 오차 | mean squared error (MSE) |
-# | 교차 엔트로피 (오차) | cross-entropy (error) |
-# | 정보량 / 엔트로피 | self-information / entropy |
-# | 회귀 / 분류 | regression / classification |
-# | 정확도 / 계단 함수 | accuracy / step function |
-# | 노름 | norm |
-# | 수치 미분 | numerical differentiation |
-# | 전진 / 중심 / 후진 차분 | forward / central / backward difference |
-# | 테일러 급수 | Taylor series |
-# | 미분 / 편미분 | derivative / partial derivative |
-# | 기울기 | gradient (in one variable: slope) |
-# | 경사 하강법 | gradient descent |
-# | 학습률 | learning rate (step size) |
-# | 확률적 경사 하강법 | stochastic gradient descent (SGD) |
-# | 지역 최솟값 / 고원 / 안장점 | local minimum / plateau / saddle point |
-# | 손실 곡면 | loss surface |
-# | 미니배치 / 배치 | mini-batch / batch |
-# | 에폭 / 반복 | epoch / iteration |
-# | 온라인(점진적) 학습 | online (incremental) learning |
-# | 관측 / 훈련 / 검증 / 시험 데이터 | observed / training / validation / test data |
-# | 과적합 / 과소적합 / 일반화 | overfitting / underfitting / generalisation |
-# | 모집단 / 표본 평균 / 표준 편차 | population / sample mean / standard deviation |
-# | 순전파 / 역전파 | forward propagation / backpropagation |
-# | 연쇄 법칙 / 합성 함수 | chain rule / composite function |
-# | 가중치 / 편향 / 매개변수(파라미터) | weight / bias / parameter |
-# | 활성화 함수 | activation function |
-# | 최적화 / 최적해 | optimisation / optimal solution |
-# | 야코비안 / 헤시안 | Jacobian / Hessian |
-# | 뉴턴 방법 / 준뉴턴 방법 | Newton's method / quasi-Newton method |
-#
-# ## Notation map
-#
-# | the notes | these notebooks | microgradx |
-# |---|---|---|
-# | $\eta$ (notes 000/001) and $\alpha$ (notes 003): learning rate, step size | $\alpha$ | `lr=` |
-# | $X_n$, $w$, $b$, $\theta$: the parameters | $\theta$ | `model.parameters()` |
-# | $f(X)$, $E(w, b)$, $J(\theta)$: the loss | $J$ | `losses.mse(...)`, … |
-# | $y_i$ prediction, $t_i$ target | $y_i$, $t_i$ | `pred`, `target` |
-# | $w^1_{nm}$: layer-1 weight, input $n$ → hidden unit $m$ | $w^1_{nm}$ | `L1.N{m}.w{n−1}` |
-# | $w^2_m$: output weight of hidden unit $m$ | $w^2_m$ | `L2.N1.w{m−1}` |
-# | $h$ in a difference quotient | $h$ | `h=` |
-# | $n$ samples in a mini-batch ($\sigma/\sqrt n$) | $B$ | `batch_size=` |
-#
-# Layers and neurons are counted from 1 in both, a neuron's weights from 0 in microgradx.
-# | $K$ classes, $t_k$ one-hot | $K$, $t_{ik}$ | `cross_entropy(logits, class_index)` |
+# Every section names the note and heading it reproduces, like the line under the title.
+# There is a Korean edition of every notebook in `notebooks/ko/`, with the same code.
 
 # %%
 # %matplotlib inline
@@ -94,31 +48,166 @@ import math
 import numpy as np
 from matplotlib.figure import Figure
 
-from microgradx import MLP, Value, losses
+from microgradx import Value, losses
+from microgradx.course import setup_figures, show_glossary, tr
+
+setup_figures()  # figure text in either edition's language
 
 # %% [markdown]
-# The notation map, checked: in `MLP(2, [3, 1])` the weight `L1.N2.w0` connects input
-# $x_1$ to hidden unit 2, so it is the notes' $w^1_{12}$. Nudging it changes unit 2 only,
-# and only when $x_1 \ne 0$.
+# ## Glossary
+#
+# The notes' Korean terms, spelled as the notes spell them, with the English and the
+# symbol this course uses; "note" says which lecture note uses that spelling. Both editions
+# render this one table (`microgradx.glossary`).
 
 # %%
-model = MLP(2, [3, 1], activation="linear", seed=0)
-params = dict(model.named_parameters())
-hidden = model.layers[0]
-x = [0.7, -0.4]
-before = [v.data for v in hidden(x)]
-params["L1.N2.w0"].data += 1.0  # w¹₁₂ += 1
-after = [v.data for v in hidden(x)]
-changes = np.subtract(after, before)
-print("change of each hidden unit:", changes.round(6))
-assert np.allclose(changes, [0.0, x[0], 0.0], rtol=0, atol=1e-12)  # unit 2 moves by x₁
-assert sorted(params) == sorted(
-    [f"L1.N{m}.{p}" for m in (1, 2, 3) for p in ("w0", "w1", "b")]
-    + [f"L2.N1.{p}" for p in ("w0", "w1", "w2", "b")]
+show_glossary()
+
+# %% [markdown]
+# ## Notation map
+#
+# The notes use different letters for the same thing, and one letter for different
+# things. The course writes each idea one way, taking note 003's symbols ($J$, $\alpha$),
+# because notebooks 3–8 reproduce note 003's formulas, and the Korean terms of
+# *밑바닥부터 시작하는 딥러닝*, the book note 004 cites ($y$/$t$, 오차역전파법, 계산 그래프).
+#
+# | the notes | meaning | course | microgradx |
+# |---|---|---|---|
+# | $E_1$, $E_2$, $E(w, b)$, $f(X)$ (000/001), $J$ (003) | the loss | $J$ | `losses.mse`, … |
+# | $\eta$ (000/001, the book), $\alpha$ (003) | learning rate, step size | $\alpha$ | `lr=` |
+# | $X_n$ (001), $w$, $b$, $\theta$ (003) | parameters (at step $n$) | $\theta_k$ | `parameters()` |
+# | $y_i$, $t_i$ (000/001, the book) | prediction, target | $y_i$, $t_i$ | `pred`, `target` |
+# | $K$, $t_k$ (003) | classes, observed distribution | $K$, one-hot $t_{ik}$ | class index |
+# | $w^1_{nm}$ (003) | layer 1: input $n$ → hidden unit $m$ | $w^1_{nm}$ | `L1.N{m}.w{n−1}` |
+# | $w^2_m$ (003) | hidden unit $m$ → output | $w^2_m$ | `L2.N1.w{m−1}` |
+# | $n$ (003), as in $x_n$ | an input's index | $n$ | |
+# | $n$ (003), as in $y = \text{Identity}(n)$ | the output's weighted sum | $s$ | |
+# | $n_m$ (003), as in $h_m = \text{ReLU}(n_m)$ | hidden unit $m$'s weighted sum | $s_m$ | |
+# | $N$ (003's $J$) | samples | $N$ | |
+# | $n$ (003's $\sigma/\sqrt n$) | samples in a mini-batch | $B$ | `batch_size=` |
+# | $h$ | the step of a difference quotient | $h$ | `h=` |
+#
+# Layers and neurons are counted from 1 in both the notes and microgradx, a neuron's
+# weights from 0 in microgradx.
+
+# %% [markdown]
+# ## A neuron, a layer, a network: what the parameters are
+#
+# 📖 Note 000/001 · 2. 손실 함수 (왜 손실 함수를 설정하는가?) · Note 003 · Backpropagation
+#
+# The losses below judge the predictions $y$ of a model, and training changes the model's
+# **parameters**. In a neural network they are the weights and biases of its neurons. One
+# **neuron** with inputs $x_1, \dots, x_n$ computes a weighted sum and passes it through an
+# activation function $\varphi$:
+#
+# $$y = \varphi\Big(\sum_{n} w_n x_n + b\Big).$$
+#
+# A **layer** is several neurons reading the same inputs; a **network** feeds one layer's
+# outputs to the next. Note 003's network has inputs $x_n$, hidden units
+# $h_m = \mathrm{ReLU}(s_m)$ with $s_m = \sum_n w^1_{nm} x_n + b^1_m$, and one output
+# $y = s = \sum_m w^2_m h_m + b^2$. The superscript is the layer, $w^1_{nm}$ joins input
+# $n$ to hidden unit $m$. With 2 inputs and 3 hidden units it has $3 \cdot (2 + 1)$ hidden
+# parameters and $3 + 1$ output ones. Below it is written out with numpy, once neuron by
+# neuron and once as a matrix product; both must give the same $y$.
+
+# %%
+rng = np.random.default_rng(0)
+W1 = rng.normal(size=(2, 3))  # W1[n, m] = w¹ₙₘ: input n → hidden unit m (from 0 here)
+b1 = rng.normal(size=3)
+w2 = rng.normal(size=3)  # w²ₘ: hidden unit m → the output
+b2 = rng.normal()
+
+
+def relu(z):
+    return max(z, 0.0)
+
+
+def neuron(inputs, weights, bias, activation):
+    """One neuron: the weighted sum of its inputs plus a bias, through an activation."""
+    return activation(sum(w * x for w, x in zip(weights, inputs, strict=True)) + bias)
+
+
+def network(x):
+    hidden = [neuron(x, W1[:, m], b1[m], relu) for m in range(3)]  # one layer: 3 neurons
+    return neuron(hidden, w2, b2, lambda z: z)  # the output: identity activation
+
+
+x = np.array([0.7, -0.4])
+by_neurons = network(x)
+by_matrices = np.maximum(x @ W1 + b1, 0) @ w2 + b2
+n_parameters = W1.size + b1.size + w2.size + 1
+print(
+    tr(
+        f"y = {by_neurons:.6f} neuron by neuron, {by_matrices:.6f} as matrices",
+        f"y = {by_neurons:.6f} (뉴런 하나씩), {by_matrices:.6f} (행렬 곱)",
+    )
 )
+print(
+    tr(
+        f"{n_parameters} parameters: 3·(2 + 1) in the hidden layer, 3 + 1 in the output",
+        f"매개변수 {n_parameters}개: 은닉층 3·(2 + 1)개, 출력층 3 + 1개",
+    )
+)
+assert abs(by_neurons - by_matrices) < 1e-12
+assert n_parameters == 3 * (2 + 1) + (3 + 1)
+
+# %% [markdown]
+# Nudging one weight changes the output only through the one hidden unit it feeds:
+# $w^1_{12}$ (input 1 → unit 2) moves $y$ by $w^2_2\, x_1\, \mathrm{ReLU}'(s_2)$ per unit of
+# change, a first taste of the chain rule (notebook 5 does it for every weight at once).
+
+# %%
+s = x @ W1 + b1  # the hidden units' weighted sums s_m
+W1[0, 1] += 1e-6  # w¹₁₂ (numpy counts from 0)
+change = (network(x) - by_neurons) / 1e-6
+W1[0, 1] -= 1e-6
+predicted = w2[1] * x[0] * (1.0 if s[1] > 0 else 0.0)
+rule = tr("by the chain rule", "연쇄 법칙으로")
+print(f"∂y/∂w¹₁₂ ≈ {change:.6f}, {rule} w²₂·x₁·ReLU′(s₂) = {predicted:.6f}")
+assert abs(change - predicted) < 1e-6
+
+# %% [markdown]
+# ## Forward, backward, update: three different steps
+#
+# 📖 Note 000/001 · DNN의 학습 - 순전파와 역전파
+#
+# > **Correcting the notes.** Note 001 says 역전파 (backpropagation) is "the process of
+# > updating the weights from output to input". It is not: backpropagation only
+# > **computes the gradient** $\partial J / \partial \theta$ of the loss with respect to
+# > every parameter, and changes no parameter. Changing them is a separate step, the
+# > **update** (갱신), e.g. gradient descent $\theta \leftarrow \theta - \alpha\,
+# > \partial J/\partial\theta$ (notebook 3), and other optimizers (notebook 7) use the same
+# > gradient differently. One training step is three steps: forward (compute $J$),
+# > backward (compute the gradients), update.
+#
+# Here with microgradx's `Value`, used as a black box until notebook 5 builds it: a
+# number that remembers how it was computed, so that `backward()` can fill in each
+# input's `.grad`. One neuron with identity activation, one sample, squared error:
+
+# %%
+w, b = Value(0.5), Value(-0.3)
+x1, t1 = 2.0, 1.5
+loss = (w * x1 + b - t1) ** 2  # forward: J = (w·x + b − t)²
+loss.backward()  # backward: fills w.grad and b.grad
+residual = 0.5 * x1 - 0.3 - t1
+print(
+    tr("after backward:", "역전파 뒤:"),
+    f"w = {w.data}, b = {b.data}; ∂J/∂w = {w.grad:.4f}, ∂J/∂b = {b.grad:.4f}",
+)
+assert (w.data, b.data) == (0.5, -0.3)  # backpropagation moved no parameter …
+assert abs(w.grad - 2 * residual * x1) < 1e-12 and abs(b.grad - 2 * residual) < 1e-12
+
+alpha = 0.05
+w.data -= alpha * w.grad  # … the update is its own step
+b.data -= alpha * b.grad
+after = (w.data * x1 + b.data - t1) ** 2
+print(tr("after the update:", "갱신 뒤:"), f"J = {loss.data:.4f} → {after:.4f}")
+assert after < loss.data
 
 # %% [markdown]
 # ## Regression: mean squared error
+#
+# 📖 Note 000/001 · 손실 함수의 종류 · Note 003 · 최적화 문제: 회귀 (regression)
 #
 # With predictions $y_i$ and targets $t_i$, the notes write the squared error two ways:
 #
@@ -157,6 +246,8 @@ for i in range(n):
 # %% [markdown]
 # ## p-norms: how to measure a residual vector
 #
+# 📖 Note 003 · 참고 Norm (크기)
+#
 # The residuals $r_i = y_i - t_i$ form a vector, and a regression loss measures its size
 # with a **norm**:
 #
@@ -184,7 +275,7 @@ assert abs(losses.mse(y_hat, t).data - norms[2] ** 2 / len(r)) < 1e-12
 # The choice matters when the data has an outlier. Fit the simplest model, one constant
 # $c$, to the targets $t = (1, 2, 3, 4, 30)$ by minimising each norm of $t - c$. The $L_2$
 # fit is the mean, pulled towards the outlier; the $L_1$ fit is the median, which ignores
-# how far the outlier is; the $L_\infty$ fit is the midrange, the outlier's hostage.
+# how far the outlier is; the $L_\infty$ fit is the midrange, decided by the outlier alone.
 
 # %%
 t = np.array([1.0, 2.0, 3.0, 4.0, 30.0])
@@ -197,22 +288,40 @@ residual_norms = {
 best = {name: cs[values.argmin()] for name, values in residual_norms.items()}
 expected = {"L1": np.median(t), "L2": t.mean(), "L∞": (t.min() + t.max()) / 2}
 for name in best:
-    print(f"{name:>3}: best constant {best[name]:6.3f}   ({expected[name]:g} expected)")
+    print(
+        tr(
+            f"{name:>3}: best constant {best[name]:6.3f}   ({expected[name]:g} expected)",
+            f"{name:>3}: 가장 좋은 상수 {best[name]:6.3f}   (예상값 {expected[name]:g})",
+        )
+    )
     assert abs(best[name] - expected[name]) < 2e-3
 
 fig = Figure(figsize=(6.4, 3.6), layout="constrained")
 ax = fig.subplots()
 for name, values in residual_norms.items():
-    ax.plot(cs, values / values.min(), label=f"{name}: minimum at c = {best[name]:.1f}")
+    label = tr(f"{name}: minimum at c = {best[name]:.1f}", f"{name}: c = {best[name]:.1f}에서 최소")
+    ax.plot(cs, values / values.min(), label=label)
     ax.plot(best[name], 1.0, "o", color=ax.lines[-1].get_color())
-ax.plot(t, np.full_like(t, 0.9), "|", color="black", markersize=14, label="targets t")
-ax.set(xlabel="constant prediction c", ylabel="‖t − c‖ / its minimum", ylim=(0.85, 4))
-ax.set_title("fitting one constant: L1 → median, L2 → mean, L∞ → midrange")
+targets_label = tr("targets t", "실제값 t")
+ax.plot(t, np.full_like(t, 0.9), "|", color="black", markersize=14, label=targets_label)
+ax.set(
+    xlabel=tr("constant prediction c", "상수 예측값 c"),
+    ylabel=tr("‖t − c‖ / its minimum", "‖t − c‖ / 그 최솟값"),
+    ylim=(0.85, 4),
+)
+ax.set_title(
+    tr(
+        "fitting one constant: L1 → median, L2 → mean, L∞ → midrange",
+        "상수 하나 맞추기: L1 → 중앙값, L2 → 평균, L∞ → 중간값",
+    )
+)
 ax.legend(frameon=False, loc="upper center")
 fig
 
 # %% [markdown]
 # ## Why accuracy cannot be the loss
+#
+# 📖 Note 004 · Step 2. 손실 함수: 1) 그렇담 왜 손실 함수를 사용?
 #
 # For classification we care about accuracy, the share of correct predictions. Yet we never
 # train on it. Gradient descent moves each parameter against the derivative of the loss; the
@@ -245,7 +354,12 @@ def bce(b):
 
 bs = np.linspace(-2, 2, 401)
 flat = np.mean([slope(accuracy, b, h=1e-4) == 0.0 for b in bs])
-print(f"accuracy's slope is exactly 0 at {flat:.0%} of the b tried")
+print(
+    tr(
+        f"accuracy's slope is exactly 0 at {flat:.0%} of the b tried",
+        f"시험한 b의 {flat:.0%}에서 정확도의 기울기가 정확히 0",
+    )
+)
 assert flat > 0.95
 
 start = 1.5
@@ -254,24 +368,63 @@ for _ in range(100):
     descent["accuracy"] -= 0.5 * -slope(accuracy, descent["accuracy"])  # maximise accuracy
     descent["cross-entropy"] -= 0.5 * slope(bce, descent["cross-entropy"])
 for name, b in descent.items():
-    print(f"descending on {name:>13}: b = {start} → {b:.3f}, accuracy {accuracy(b):.0%}")
+    on = tr(
+        f"descending on {name:>13}",
+        {"accuracy": "정확도로 내려가기", "cross-entropy": "크로스 엔트로피로 내려가기"}[name],
+    )
+    print(f"{on}: b = {start} → {b:.3f}, {tr('accuracy', '정확도')} {accuracy(b):.0%}")
 assert descent["accuracy"] == start  # not a single step: the slope was 0
 assert accuracy(descent["cross-entropy"]) > accuracy(start) + 0.1
 
 fig = Figure(figsize=(8.0, 3.2), layout="constrained")
 left, right = fig.subplots(1, 2)
+threshold = tr("threshold b", "경계 b")
 left.plot(bs, [accuracy(b) for b in bs], drawstyle="steps-mid")
-left.set(title="accuracy: flat, then a jump", xlabel="threshold b", ylabel="accuracy")
+left.set(
+    title=tr("accuracy: flat, then a jump", "정확도: 평평하다가 뛴다"),
+    xlabel=threshold,
+    ylabel=tr("accuracy", "정확도"),
+)
 right.plot(bs, [bce(b) for b in bs], color="#ea580c")
 right.set(
-    title="cross-entropy: smooth, sloping to its minimum", xlabel="threshold b", ylabel="loss"
+    title=tr("cross-entropy: smooth, sloping to its minimum", "크로스 엔트로피: 매끄럽다"),
+    xlabel=threshold,
+    ylabel=tr("loss", "손실"),
 )
 for ax in (left, right):
     ax.axvline(descent["cross-entropy"], color="#94a3b8", linestyle=":")
 fig
 
 # %% [markdown]
+# The dotted line is where descent on the cross-entropy stopped, and on the left it sits in
+# a **dip** of the accuracy curve: a little to its left, accuracy is higher. That is no
+# bug. The cross-entropy is a **surrogate loss** (대리 손실): a smooth stand-in that we can
+# differentiate, not accuracy itself. It also rewards confident correct predictions and
+# punishes confident wrong ones by how far they are from the threshold, which accuracy
+# ignores, so its minimiser need not maximise accuracy. We train on the surrogate and
+# report accuracy; the two usually agree roughly, not exactly.
+
+# %%
+b_ce = bs[np.argmin([bce(b) for b in bs])]  # the cross-entropy's minimum on the grid
+best_accuracy = max(accuracy(b) for b in bs)
+best_bs = bs[[accuracy(b) == best_accuracy for b in bs]]
+print(
+    tr(
+        f"cross-entropy is lowest at b = {b_ce:.2f} (accuracy {accuracy(b_ce):.1%}); "
+        f"accuracy is highest, {best_accuracy:.1%}, "
+        f"for b in [{best_bs.min():.2f}, {best_bs.max():.2f}]",
+        f"크로스 엔트로피는 b = {b_ce:.2f}에서 가장 작고(정확도 {accuracy(b_ce):.1%}), "
+        f"정확도는 b가 [{best_bs.min():.2f}, {best_bs.max():.2f}]일 때 "
+        f"{best_accuracy:.1%}로 가장 높다",
+    )
+)
+assert abs(b_ce - descent["cross-entropy"]) < 0.02  # descent found the surrogate's minimum …
+assert accuracy(b_ce) < best_accuracy - 0.05  # … and it is not where accuracy is highest
+
+# %% [markdown]
 # ## Classification: information, entropy, cross-entropy
+#
+# 📖 Note 003 · 참고 정보량 (Self-Information), 참고 엔트로피 (Entropy)
 #
 # The **self-information** of an event of probability $p$ is $I = -\log_2 p$ bits: the rarer
 # the event, the bigger the surprise; a certain event carries none. The **entropy**
@@ -297,11 +450,19 @@ fig = Figure(figsize=(4.8, 3.4), layout="constrained")
 ax = fig.subplots()
 ax.plot(ps, H)
 ax.plot(0.5, 1.0, "o", color="black")
-ax.annotate("fair coin: 1 bit", (0.5, 1.0), (0.56, 0.86))
-ax.set(xlabel="p = P(heads)", ylabel="H(p) in bits", title="the entropy of a coin")
+ax.annotate(tr("fair coin: 1 bit", "공정한 동전: 1비트"), (0.5, 1.0), (0.56, 0.86))
+ax.set(
+    xlabel=tr("p = P(heads)", "p = P(앞면)"),
+    ylabel=tr("H(p) in bits", "H(p) (비트)"),
+    title=tr("the entropy of a coin", "동전의 엔트로피"),
+)
 fig
 
 # %% [markdown]
+# ### Cross-entropy
+#
+# 📖 Note 003 · 참고 크로스 엔트로피 (Cross Entropy)
+#
 # The **cross-entropy** $H(p, q) = -\sum_x p(x) \log q(x)$ measures the surprise when
 # events drawn from $p$ are scored with a model's probabilities $q$. It is never below $H(p)$
 # and equals it only when $q = p$: minimising it pulls $q$ towards the data. A model outputs
@@ -323,27 +484,67 @@ for logits in ([0.0, 0.0, 0.0], [2.0, 1.0, -1.0], [math.log(0.7), math.log(0.2),
 assert abs(H_pq - H_p) < 1e-12  # the last q equals p
 
 # %% [markdown]
-# ### Averaged over $n$ samples and $K$ classes
+# > **Correcting the notes.** Note 001 calls cross-entropy "a way to measure the distance
+# > between probability distributions" (확률분포사이의 거리). It is not a distance: a
+# > distance from $p$ to itself is 0, but $H(p, p) = H(p)$, which is 0 only for a certain
+# > outcome; and a distance is symmetric, while $H(p, q) \ne H(q, p)$ in general. What
+# > behaves a little more like a distance is what the cross-entropy adds on top of the
+# > entropy, the **Kullback–Leibler divergence** (쿨백-라이블러 발산)
+# >
+# > $$D_{\mathrm{KL}}(p \,\|\, q) = H(p, q) - H(p) = \sum_x p(x) \log \frac{p(x)}{q(x)}
+# > \ \ge 0,$$
+# >
+# > zero exactly when $q = p$, but still not symmetric (so still not a distance). Note 003's
+# > wording, "the difference or dissimilarity (차이 또는 유사하지 않은 정도) of two
+# > distributions", is the careful one. For training it makes no difference: $H(p)$ does not
+# > depend on the model, so minimising $H(p, q)$ over $q$ minimises $D_{\mathrm{KL}}(p\|q)$.
+
+
+# %%
+def kl(p, q):
+    return sum(pi * math.log(pi / qi) for pi, qi in zip(p, q, strict=True) if pi > 0)
+
+
+q = [0.2, 0.2, 0.6]
+print(f"H(p, p) = {cross_entropy(p, p):.4f} ", tr("(a distance would give 0)", "(거리라면 0)"))
+print(f"H(p, q) = {cross_entropy(p, q):.4f},  H(q, p) = {cross_entropy(q, p):.4f}")
+print(f"KL(p‖q) = {kl(p, q):.4f},  KL(q‖p) = {kl(q, p):.4f},  KL(p‖p) = {kl(p, p):.1f}")
+assert cross_entropy(p, p) > 0.5  # not 0: cross-entropy is no distance
+assert abs(cross_entropy(p, q) - cross_entropy(q, p)) > 0.05  # and not symmetric
+assert abs(kl(p, q) - (cross_entropy(p, q) - H_p)) < 1e-12 and kl(p, q) > 0 and kl(p, p) == 0
+assert abs(kl(p, q) - kl(q, p)) > 0.05  # KL is not symmetric either
+
+# %% [markdown]
+# ### Averaged over $N$ samples and $K$ classes
 #
-# The training loss of the notes averages over the $n$ samples and sums over the $K$
+# 📖 Note 003 · 최적화 문제: 분류 (classification)
+#
+# The training loss of the notes averages over the $N$ samples and sums over the $K$
 # classes:
 #
-# $$J = -\frac1n \sum_{i=1}^n \sum_{k=1}^K t_{ik} \log f(x_i; \theta)_k .$$
+# $$J = -\frac1N \sum_{i=1}^N \sum_{k=1}^K t_{ik} \log f(x_i; \theta)_k .$$
 #
 # With one-hot labels ($t_{ik} = 1$ for the true class $c_i$, else 0) the inner sum keeps
 # one term, $-\log q_{i c_i}$: the surprise of the true class. `losses.cross_entropy` takes
 # the logits of a batch and the class indices. Its gradient with respect to the logits is
-# the neat $\partial J / \partial z_{ik} = \frac1n (q_{ik} - t_{ik})$.
+# the neat $\partial J / \partial z_{ik} = \frac1N (q_{ik} - t_{ik})$. By hand, for one
+# sample: $-\log q_c = -z_c + \log \sum_j e^{z_j}$, and
+# $\frac{\partial}{\partial z_k}\log\sum_j e^{z_j} = e^{z_k} / \sum_j e^{z_j} = q_k$, so
+# $\partial(-\log q_c)/\partial z_k = q_k - t_k$; the mean over $N$ samples adds the $\frac1N$.
+# Below it is checked with difference quotients.
 
 # %%
 logits = np.array([[2.0, 1.0, -1.0], [0.5, 0.5, 3.0], [-1.0, 2.0, 0.0], [0.0, 0.3, 0.1]])
 classes = [0, 2, 2, 1]
-n, K = logits.shape
+N, K = logits.shape
 T = np.eye(K)[classes]  # one-hot t_ik
 Q = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)  # softmax, row by row
-J_by_hand = -(T * np.log(Q)).sum() / n
+J_by_hand = -(T * np.log(Q)).sum() / N
 J = losses.cross_entropy(logits.tolist(), classes).data
-print(f"J by the double sum {J_by_hand:.6f},  losses.cross_entropy {J:.6f}")
+print(
+    tr("J by the double sum", "이중 합으로 구한 J"),
+    f"{J_by_hand:.6f},  losses.cross_entropy {J:.6f}",
+)
 assert abs(J - J_by_hand) < 1e-12
 
 
@@ -354,10 +555,10 @@ def J_of(z_ik, i, k):
 
 
 dJ = np.array(
-    [[slope(lambda v, i=i, k=k: J_of(v, i, k), logits[i, k]) for k in range(K)] for i in range(n)]
+    [[slope(lambda v, i=i, k=k: J_of(v, i, k), logits[i, k]) for k in range(K)] for i in range(N)]
 )
-assert np.allclose(dJ, (Q - T) / n, rtol=0, atol=1e-8)
-print("∂J/∂z = (q − t)/n:\n", dJ.round(4))
+assert np.allclose(dJ, (Q - T) / N, rtol=0, atol=1e-8)
+print("∂J/∂z = (q − t)/N:\n", dJ.round(4))
 
 # %% [markdown]
 # Two classes are the special case $K = 2$: a network outputs one score $z$, $q =
@@ -369,7 +570,12 @@ for z, label in ((1.3, 1), (1.3, 0), (-0.4, 1)):
     binary = losses.binary_cross_entropy_with_logits([z], [label]).data
     two_classes = losses.cross_entropy([0.0, z], label).data
     assert abs(binary - two_classes) < 1e-12
-print("binary cross-entropy = cross-entropy over the logits (0, z)")
+print(
+    tr(
+        "binary cross-entropy = cross-entropy over the logits (0, z)",
+        "이진 크로스 엔트로피 = logit (0, z)의 크로스 엔트로피",
+    )
+)
 
 # %% [markdown]
 # ## Takeaways
@@ -379,5 +585,9 @@ print("binary cross-entropy = cross-entropy over the logits (0, z)")
 #   for classification (the average surprise of the true labels under the model).
 # - The norm decides who matters: $L_1$ is robust to outliers, $L_\infty$ is ruled by them.
 # - Accuracy is what we report, never what we differentiate: its derivative is 0 almost
-#   everywhere.
+#   everywhere. The cross-entropy is a surrogate: its minimum need not be where accuracy is
+#   highest.
+# - Cross-entropy is not a distance; $H(p, q) - H(p)$, the KL divergence, is what training
+#   drives to 0.
+# - Backpropagation computes gradients; the update that uses them is a separate step.
 # - Next: how the loss changes when one parameter moves, computed from loss values alone.

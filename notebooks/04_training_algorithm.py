@@ -15,12 +15,17 @@
 # %% [markdown]
 # # 4 · The training algorithm: batches, epochs, data splits
 #
+# 📖 Note 000/001 · 5. 학습 알고리즘 구현하기 (학습 알고리즘의 4단계) · Note 003 · 훈련 단위
+#
 # The notes' training algorithm has four steps:
 #
 # 1. **mini-batch**: take a random part of the training data;
 # 2. **gradient**: compute the gradient of the loss on that batch;
-# 3. **update**: move every parameter against its gradient;
+# 3. **update** (갱신): move every parameter against its gradient;
 # 4. **repeat**.
+#
+# This notebook uses only what notebooks 1–3 built: numpy, a gradient worked out by hand
+# and the update of notebook 3. Every loop below is the four steps written out.
 #
 # Its units: the **batch size** $B$ (samples per gradient; $B = N$ is *batch* or
 # full-batch gradient descent, $B = 1$ *stochastic*, anything between *mini-batch*); an
@@ -43,17 +48,12 @@ import numpy as np
 from matplotlib.figure import Figure
 from numpy.polynomial import legendre
 
-from microgradx import MLP, Adam
-from microgradx.data import (
-    batches,
-    iterations_per_epoch,
-    make_moons,
-    make_regression,
-    train_val_test_split,
-)
+from microgradx.course import setup_figures, tr
+from microgradx.data import batches, iterations_per_epoch, make_regression, train_val_test_split
 from microgradx.numeric import numerical_gradient
-from microgradx.train import evaluate, fit
 from microgradx.viz import plot_paths
+
+setup_figures()
 
 # %%
 X, t = make_regression(64, n_features=1, noise=0.4, seed=2)
@@ -73,10 +73,18 @@ def gradient(w, b, xs, ts):
 # the formula agrees with central differences (notebook 2)
 assert np.allclose(gradient(0.3, -0.2, x, t), numerical_gradient(loss, [0.3, -0.2]), atol=1e-8)
 best_w, best_b = np.linalg.lstsq(np.c_[x, np.ones(N)], t, rcond=None)[0]  # exact least squares
-print(f"{N} samples; the least-squares line is y = {best_w:.3f}·x + {best_b:.3f}")
+print(
+    tr(
+        f"{N} samples; the least-squares line is y = {best_w:.3f}·x + {best_b:.3f}",
+        f"샘플 {N}개; 최소 제곱 직선은 y = {best_w:.3f}·x + {best_b:.3f}",
+    )
+)
 
 # %% [markdown]
 # ## Batch, mini-batch, stochastic: the same algorithm, different batches
+#
+# 📖 Note 000/001 · 딥러닝의 학습 단위: Batch와 Epoch · Note 003 · 훈련 단위 (Batch, Mini-Batch,
+# Stochastic)
 #
 # Run the four steps for 6 epochs from $(w, b) = (-2, 2)$ with the same learning rate, only
 # the batch size differs. `data.batches` shuffles the samples each epoch and cuts them into
@@ -104,7 +112,12 @@ runs = {
 for (name, path), B in zip(runs.items(), (N, 8, 1), strict=True):
     updates = len(path) - 1
     distance = np.linalg.norm(path[-1] - [best_w, best_b])
-    print(f"{name:>19}: {updates:>3} updates, ends {distance:.3f} from the least-squares line")
+    print(
+        tr(
+            f"{name:>19}: {updates:>3} updates, ends {distance:.3f} from the least-squares line",
+            f"{name:>19}: 갱신 {updates:>3}번, 최소 제곱 직선에서 {distance:.3f} 떨어져 끝남",
+        )
+    )
     assert updates == 6 * iterations_per_epoch(N, B)
 final_distance = {name: np.linalg.norm(p[-1] - [best_w, best_b]) for name, p in runs.items()}
 assert final_distance["mini-batch (B = 8)"] < final_distance["batch (B = 64)"]  # more updates
@@ -125,7 +138,7 @@ ax.plot(
     markersize=16,
     mec="white",
     zorder=5,
-    label="least squares",
+    label=tr("least squares", "최소 제곱"),
 )
 ax.set(xlabel="w", ylabel="b")
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
@@ -145,13 +158,19 @@ typical_step = 0.1 * np.linalg.norm(at_best, axis=1).mean()  # … one sample's 
 last_epoch = runs["stochastic (B = 1)"][-N - 1 :]
 step_lengths = np.linalg.norm(np.diff(last_epoch, axis=0), axis=1)
 print(
-    f"stochastic steps in the last epoch: mean length {step_lengths.mean():.3f} "
-    f"(α·mean per-sample gradient at the minimum: {typical_step:.3f})"
+    tr(
+        f"stochastic steps in the last epoch: mean length {step_lengths.mean():.3f} "
+        f"(α·mean per-sample gradient at the minimum: {typical_step:.3f})",
+        f"마지막 에폭의 확률적 걸음: 평균 길이 {step_lengths.mean():.3f} "
+        f"(최솟값에서 α·샘플별 기울기의 평균: {typical_step:.3f})",
+    )
 )
 assert abs(step_lengths.mean() / typical_step - 1) < 0.3
 
 # %% [markdown]
 # ## Online learning
+#
+# 📖 Note 002 · 확률적 경사 하강법 (m = 1: online/incremental learning)
 #
 # When the data never stops arriving (prices, sensor readings), there is no epoch: each
 # sample is used once, for one update, and then discarded. That is stochastic gradient
@@ -174,14 +193,20 @@ for x_i, t_i in zip(xs_stream, ts_stream, strict=True):  # one sample at a time,
 A = np.c_[xs_stream, np.ones(400)]
 all_data_w = np.linalg.lstsq(A, ts_stream, rcond=None)[0][0]
 print(
-    f"after the change: online w = {online_w[-1]:+.3f}, fit to all data w = {all_data_w:+.3f}, "
-    "true w = -1"
+    tr(
+        f"after the change: online w = {online_w[-1]:+.3f}, "
+        f"fit to all data w = {all_data_w:+.3f}, true w = -1",
+        f"바뀐 뒤: 온라인 w = {online_w[-1]:+.3f}, "
+        f"전체 데이터에 맞춘 w = {all_data_w:+.3f}, 진짜 w = -1",
+    )
 )
 assert abs(online_w[199] - 1) < 0.15 and abs(online_w[-1] + 1) < 0.15
 assert abs(all_data_w + 1) > 0.8
 
 # %% [markdown]
 # ## How noisy is a mini-batch gradient? $\sigma/\sqrt B$, and a correction
+#
+# 📖 Note 003 · 미니 배치 크기 (모집단의 표준 편차 σ, 표본 평균의 표준 편차 σ/√n)
 #
 # The gradient of a mean loss is the mean of the per-sample gradients, so a mini-batch
 # gradient is a *sample mean*: if one sample's gradient has standard deviation $\sigma$
@@ -219,7 +244,12 @@ theory = {
     "with replacement": sigma / np.sqrt(sizes_arr),
     "without replacement": sigma / np.sqrt(sizes_arr) * np.sqrt((N - sizes_arr) / (N - 1)),
 }
-print(f"{'B':>3} {'with repl.':>11} {'σ/√B':>8} {'without':>9} {'corrected':>10}")
+print(
+    tr(
+        f"{'B':>3} {'with repl.':>11} {'σ/√B':>8} {'without':>9} {'corrected':>10}",
+        f"{'B':>3} {'복원 추출':>7} {'σ/√B':>8} {'비복원':>6} {'보정':>8}",
+    )
+)
 for k, B in enumerate(sizes):
     row = [measured["with replacement"][k], theory["with replacement"][k]]
     row += [measured["without replacement"][k], theory["without replacement"][k]]
@@ -234,11 +264,18 @@ assert measured["with replacement"][-1] > 0.1 * measured["with replacement"][0]
 fig = Figure(figsize=(6.0, 3.6), layout="constrained")
 ax = fig.subplots()
 for name, marker in (("with replacement", "o"), ("without replacement", "s")):
-    ax.plot(sizes, measured[name], marker, label=f"measured, {name}")
+    how = {
+        "with replacement": tr(name, "복원 추출"),
+        "without replacement": tr(name, "비복원 추출"),
+    }
+    ax.plot(sizes, measured[name], marker, label=tr(f"measured, {name}", f"측정, {how[name]}"))
 ax.plot(sizes, theory["with replacement"], "-", color="#64748b", label="σ/√B")
 ax.plot(sizes, theory["without replacement"], "--", color="#64748b", label="σ/√B·√((N−B)/(N−1))")
 ax.set(
-    xscale="log", xlabel="batch size B", ylabel="gradient noise", title=f"mini-batch noise, N = {N}"
+    xscale="log",
+    xlabel=tr("batch size B", "배치 크기 B"),
+    ylabel=tr("gradient noise", "기울기의 잡음"),
+    title=tr(f"mini-batch noise, N = {N}", f"미니배치의 잡음, N = {N}"),
 )
 ax.set_xticks(sizes, [str(s) for s in sizes])
 ax.legend(frameon=False)
@@ -247,13 +284,18 @@ fig
 # %% [markdown]
 # ## Training, validation and test data
 #
+# 📖 Note 003 · 관측 데이터 vs. 훈련 데이터 · Note 004 · 1.2) training 데이터와 test 데이터
+#
 # We only ever observe a sample of the world, and a model can do well on the data it was
 # fitted to and badly on new data. So the observed data is split three ways: the
 # **training** set fits the parameters, the **validation** set chooses settings (epochs,
 # learning rate, model size) while we experiment, and the **test** set is looked at once, at
-# the end, to estimate how the model does on data that never influenced it.
+# the end, to estimate how the model does on data that never influenced it. Note 004 calls
+# what the test set measures the model's 범용성 (generalisation).
 #
 # ## Underfitting and overfitting over the epochs
+#
+# 📖 Note 000/001 · 딥러닝의 학습 단위: 에폭 (에폭이 크면 overfitting, 작으면 underfitting)
 #
 # The notes warn that too few epochs underfit and too many overfit. Watch it happen: a
 # degree-11 polynomial (12 parameters, written in the well-conditioned Legendre basis) is
@@ -294,9 +336,14 @@ snapshots[best_epoch] = best_coef
 train_curve, val_curve = np.array(train_curve), np.array(val_curve)
 best = int(np.flatnonzero(recorded == best_epoch)[0])
 print(
-    f"validation loss lowest at epoch {best_epoch}: {val_curve[best]:.3f} "
-    f"(train {train_curve[best]:.3f}); at epoch 20000 train {train_curve[-1]:.4f}, "
-    f"validation {val_curve[-1]:.3f}"
+    tr(
+        f"validation loss lowest at epoch {best_epoch}: {val_curve[best]:.3f} "
+        f"(train {train_curve[best]:.3f}); at epoch 20000 train {train_curve[-1]:.4f}, "
+        f"validation {val_curve[-1]:.3f}",
+        f"검증 손실은 에폭 {best_epoch}에서 가장 작다: {val_curve[best]:.3f} "
+        f"(훈련 {train_curve[best]:.3f}); 에폭 20000에서 훈련 {train_curve[-1]:.4f}, "
+        f"검증 {val_curve[-1]:.3f}",
+    )
 )
 assert np.all(np.diff(train_curve) <= 1e-12)  # training loss never rises …
 assert 2 < best_epoch < 2000  # … validation loss falls, then rises
@@ -305,62 +352,93 @@ assert min(train_curve[0], val_curve[0]) > 2 * val_curve[best]  # epoch 1: under
 
 fig = Figure(figsize=(11.0, 3.6), layout="constrained")
 left, right = fig.subplots(1, 2)
-left.loglog(recorded, train_curve, label="training")
-left.loglog(recorded, val_curve, label="validation")
+left.loglog(recorded, train_curve, label=tr("training", "훈련"))
+left.loglog(recorded, val_curve, label=tr("validation", "검증"))
 left.axvline(best_epoch, color="#94a3b8", linestyle=":")
-left.annotate("early stopping", (best_epoch, val_curve[best]), (best_epoch * 3, 1.0))
-left.set(xlabel="epoch", ylabel="MSE", title="underfitting → overfitting")
+early = tr("early stopping", "조기 종료")
+left.annotate(early, (best_epoch, val_curve[best]), (best_epoch * 3, 1.0))
+left.set(
+    xlabel=tr("epoch", "에폭"),
+    ylabel="MSE",
+    title=tr("underfitting → overfitting", "과소적합 → 과적합"),
+)
 left.legend(frameon=False)
 grid = np.linspace(-1, 1, 300)
-right.plot(x_train, t_train, "o", color="black", label="training samples")
+right.plot(x_train, t_train, "o", color="black", label=tr("training samples", "훈련 데이터"))
 right.plot(grid, np.sin(np.pi * grid), ":", color="#64748b", label="sin πx")
 for epoch, c in sorted(snapshots.items()):
-    name = {1: "underfit", best_epoch: "best on validation", 20000: "overfit"}[epoch]
-    right.plot(grid, legendre.legval(grid, c), label=f"epoch {epoch}: {name}")
-right.set(ylim=(-2, 2), xlabel="x", title="the fitted curve")
+    name = {
+        1: tr("underfit", "과소적합"),
+        best_epoch: tr("best on validation", "검증 손실 최소"),
+        20000: tr("overfit", "과적합"),
+    }[epoch]
+    right.plot(
+        grid, legendre.legval(grid, c), label=tr(f"epoch {epoch}: {name}", f"에폭 {epoch}: {name}")
+    )
+right.set(ylim=(-2, 2), xlabel="x", title=tr("the fitted curve", "맞춘 곡선"))
 right.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 fig
 
 # %% [markdown]
 # ## Why the validation curve can start *below* the training curve
 #
-# `fit` reports the training loss of an epoch as the average of the batch losses *as they
-# were trained*: the first batches are scored by the model at the start of the epoch, the
-# last ones by a much better model. The validation loss is measured once, at the end of
-# the epoch, by the final model. Early on, when the model improves fast within an epoch, the
-# running average lags behind. Measure the training loss again at the end of each epoch
-# and most of the gap closes; what remains is the difference between the two data sets
-# (30 validation points can happen to be easier than 90 training points).
+# 📖 Note 003 · 관측 데이터 vs. 훈련 데이터 (what a training log shows is the course's addition)
+#
+# A training log usually reports an epoch's training loss as the average of its batch
+# losses *as they were trained*: the first batches are scored by the model at the start of
+# the epoch, the last ones by a much better model. (`microgradx.train.fit`, the training
+# loop that notebooks 5–7 use, logs it so.) The validation loss is measured once, at the
+# end of the epoch, by the final model. Early on, when the model improves fast within an
+# epoch, the running average lags behind, and the validation loss can be the lower one.
+#
+# Below, the line model is trained on 72 of 120 samples for 8 epochs with the four steps
+# (mini-batches of 10), and each epoch logs the running average, the training loss
+# measured again at the end of the epoch, and the validation loss. The last column is the
+# share of the gap between running and validation loss that measuring at the end closes.
 
 # %%
-X2, y2 = make_moons(150, noise=0.15, seed=0)
+X2, t2 = make_regression(120, n_features=1, noise=0.4, seed=7)
 (X_train, y_train), (X_val, y_val), (X_test, y_test) = train_val_test_split(
-    X2, y2, fractions=(0.6, 0.2, 0.2), seed=0
+    X2, t2, fractions=(0.6, 0.2, 0.2), seed=0
 )
-model = MLP(2, [8, 8, 1], seed=0)
-optimizer = Adam(model.parameters(), lr=0.02)  # one optimizer: its state carries over
+xs_train, xs_val, xs_test = X_train[:, 0], X_val[:, 0], X_test[:, 0]
+rng = np.random.default_rng(0)
+theta = np.array([-2.0, 2.0])
 running, end_of_epoch, validation = [], [], []
-for epoch in range(8):
-    history = fit(
-        model,
-        X_train,
-        y_train,
-        loss="bce",
-        optimizer=optimizer,
-        epochs=1,
-        batch_size=10,
-        seed=epoch,
-        val=(X_val, y_val),
-        progress=False,
+for _ in range(8):  # 4. repeat, one epoch at a time
+    batch_losses = []
+    for xb, tb in batches(xs_train, y_train, 10, shuffle=True, rng=rng):  # 1. a mini-batch
+        batch_losses.append(loss(*theta, xb, tb))  # its loss, scored before the update
+        theta = theta - 0.05 * gradient(*theta, xb, tb)  # 2.–3. its gradient, the update
+    running.append(np.mean(batch_losses))
+    end_of_epoch.append(loss(*theta, xs_train, y_train))
+    validation.append(loss(*theta, xs_val, y_val))
+running, end_of_epoch, validation = map(np.array, (running, end_of_epoch, validation))
+closed = (running - end_of_epoch) / (running - validation)
+print(
+    tr(
+        "epoch   running train   train at epoch end   validation   gap closed",
+        "에폭      누적 평균       에폭 끝 훈련 손실      검증 손실   줄어든 몫",
     )
-    running.append(history.train_loss[0])
-    validation.append(history.val_loss[0])
-    end_of_epoch.append(evaluate(model, X_train, y_train, loss="bce")[0])
-print("epoch   running train   train at epoch end   validation")
+)
 for k in range(8):
-    print(f"{k + 1:>5} {running[k]:>15.3f} {end_of_epoch[k]:>20.3f} {validation[k]:>12.3f}")
-lag = np.array(running) - np.array(end_of_epoch)
-assert lag[0] > 0.05 and lag[0] > 4 * np.abs(lag[-3:]).mean()  # the lag is an early effect
+    row = f"{running[k]:>15.3f} {end_of_epoch[k]:>20.3f} {validation[k]:>12.3f}"
+    print(f"{k + 1:>5} {row} {closed[k]:>12.0%}")
+print(
+    tr("test loss, looked at once at the end:", "마지막에 한 번 본 시험 손실:"),
+    f"{loss(*theta, xs_test, y_test):.3f}",
+)
+assert np.all(validation < running)  # the validation loss is below the running average …
+assert closed[0] > 0.5  # … in the first epoch mostly because the running average lags,
+assert np.all(closed[4:] < 0.5)  # later mostly because the data sets differ:
+assert validation[-1] < end_of_epoch[-1]  # the same final model does better on validation
+
+# %% [markdown]
+# Measuring the training loss again at the end of the epoch closes most of the gap in the
+# first epochs, while the model still improves fast within an epoch; from epoch 5 on it
+# closes less than half (the last column). What remains is the difference between the
+# two data sets: these 24 validation points happen to lie closer to the line than the 72
+# training points.
 
 # %% [markdown]
 # ## Takeaways

@@ -1,0 +1,433 @@
+# ---
+# jupyter:
+#   jupytext:
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 8 · Second order: Jacobian, Hessian and Newton's method
+#
+# Gradient descent uses only the slope. This notebook builds the two matrices of
+# multivariable calculus with `microgradx`, and then uses the second one, the Hessian,
+# to take *Newton* steps, which use the curvature too.
+#
+# | object | of | entries |
+# |---|---|---|
+# | gradient $\nabla f$ | $\mathbb{R}^n\to\mathbb{R}$ | $\partial f/\partial x_i$ |
+# | Jacobian $J_f$ | $\mathbb{R}^n\to\mathbb{R}^m$ | $J_{ij} = \partial f_i/\partial x_j$ |
+# | Hessian $H$ | $\mathbb{R}^n\to\mathbb{R}$ | $H_{ij}=\partial^2 f/\partial x_i\partial x_j$ |
+
+# %%
+# %matplotlib inline
+import itertools
+import math
+
+import numpy as np
+
+from microgradx import Value
+from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
+from microgradx.viz import plot_paths
+
+
+def legend_outside(fig, width=9.4):
+    """Move a contour plot's legend to the right of the axes, off the contours."""
+    fig.axes[0].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    fig.set_size_inches(width, 4.8)
+    return fig
+
+
+# %% [markdown]
+# ## The Jacobian
+#
+# Take the vector function $f(x, y) = \big(x^2 y,\; 5x + \sin y\big)$. By hand,
+#
+# $$J_f = \begin{pmatrix} 2xy & x^2 \\ 5 & \cos y \end{pmatrix}.$$
+#
+# `jacobian(f)` runs one backward pass per output $f_i$; each pass fills row $i$.
+
+
+# %%
+def f(x, y):
+    return [x * x * y, 5 * x + y.sin()]
+
+
+x0, y0 = 1.5, -0.7
+J = jacobian(f)(x0, y0)
+J_hand = [[2 * x0 * y0, x0**2], [5.0, math.cos(y0)]]
+print(np.array(J))
+assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
+
+# %% [markdown]
+# ## Forward mode and reverse mode: who pays $n$, who pays $m$
+#
+# Reverse mode (backpropagation) starts from one output and pushes $\partial f_i/\partial
+# \cdot$ back to every input: **one pass per output** gives a *row* of the Jacobian. Forward
+# mode starts from one input direction $v$ and pushes the derivative along with the values:
+# **one pass per input** gives a *column*, $J v$ (a Jacobian-vector product). For
+# $f: \mathbb R^n \to \mathbb R^m$ the full Jacobian costs $m$ reverse passes or $n$ forward
+# passes. A loss is the extreme case $m = 1$: one backward pass gives all $n$ partial
+# derivatives, where forward mode (and finite differences, notebook 2) need $n$ passes.
+#
+# Forward mode fits in a few lines: a *dual number* carries a value and its derivative
+# along $v$, and every operation applies the chain rule at once. microgradx answers the
+# same question with `jvp(f, primals, tangents)` → $(f(x), Jv)$; it derives $Jv$ from the
+# one rule table by the double-VJP trick (two reverse passes), so it gives forward mode's
+# answer, and the dual numbers show forward mode's own cost: one pass per input.
+
+
+# %%
+class Dual:
+    """A value and its derivative along one input direction: forward mode."""
+
+    def __init__(self, value, tangent=0.0):
+        self.value, self.tangent = value, tangent
+
+    def __add__(self, other):
+        other = other if isinstance(other, Dual) else Dual(other)
+        return Dual(self.value + other.value, self.tangent + other.tangent)
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Dual) else Dual(other)
+        return Dual(
+            self.value * other.value, self.tangent * other.value + self.value * other.tangent
+        )
+
+    __radd__, __rmul__ = __add__, __mul__
+
+    def sin(self):
+        return Dual(math.sin(self.value), math.cos(self.value) * self.tangent)
+
+
+def wide(*x):  # n = 6 inputs, m = 2 outputs
+    return [x[0] * x[1] + x[2] * x[3] + x[4] * x[5], (x[0] * x[5]).sin() + 3 * x[2]]
+
+
+point = [0.5, -1.2, 2.0, 0.3, -0.7, 1.1]
+n, m = len(point), 2
+
+reverse_rows, reverse_passes = [], 0
+for i in range(m):  # one backward pass per output: a row
+    xs = [Value(v) for v in point]
+    wide(*xs)[i].backward()
+    reverse_rows.append([x.grad for x in xs])
+    reverse_passes += 1
+
+forward_columns, forward_passes = [], 0
+for j in range(n):  # one forward pass per input direction e_j: a column
+    outputs = wide(*[Dual(v, 1.0 if k == j else 0.0) for k, v in enumerate(point)])
+    forward_columns.append([o.tangent for o in outputs])
+    forward_passes += 1
+
+J_reverse, J_forward = np.array(reverse_rows), np.array(forward_columns).T
+jvp_columns = [jvp(wide, point, [1.0 if k == j else 0.0 for k in range(n)])[1] for j in range(n)]
+print(f"reverse mode: {reverse_passes} passes, forward mode: {forward_passes} passes")
+assert (reverse_passes, forward_passes) == (m, n)
+assert np.allclose(J_reverse, J_forward, rtol=0, atol=1e-12)
+assert np.allclose(np.array(jvp_columns).T, J_forward, rtol=0, atol=1e-12)  # jvp: J·e_j
+assert np.allclose(J_reverse, jacobian(wide)(*point), rtol=0, atol=1e-12)
+
+# %% [markdown]
+# ## Differentiating the backward pass
+#
+# `backward(create_graph=True)` records the backward pass itself as a graph, so a
+# gradient is a `Value` that can be back-propagated again. On $g(x) = x^3$:
+# $g'(x) = 3x^2$ and $g''(x) = 6x$; at $x = 3$ they are $27$ and $18$ (a point where the two
+# differ, so the check can tell them apart).
+
+# %%
+x = Value(3.0, label="x")
+y = x**3
+y.backward(create_graph=True)
+dy_dx = x.grad  # a Value: 3·x² = 27, with its own graph
+print("dy/dx =", dy_dx)
+
+x.grad = 0.0  # start the second pass from zero (grads accumulate)
+dy_dx.backward()
+print("d²y/dx² =", x.grad)
+assert abs(dy_dx.data - 27.0) < 1e-9  # 3x²
+assert abs(x.grad - 18.0) < 1e-9  # 6x
+
+
+# %% [markdown]
+# `functional.hessian` is exactly that, done for every pair of inputs: it is the Jacobian
+# of the gradient. The chain-rule example of notebook 5, $z = (2x + y)^2$, has
+# $\nabla z = (8x + 4y,\; 4x + 2y)$ and therefore a constant Hessian
+# $\begin{pmatrix} 8 & 4 \\ 4 & 2 \end{pmatrix}$.
+
+
+# %%
+def z(x, y):
+    return (2 * x + y) ** 2
+
+
+H = hessian(z)(1.5, -2.0)
+print(np.array(H))
+assert np.allclose(H, [[8.0, 4.0], [4.0, 2.0]], rtol=0, atol=1e-9)
+assert grad(grad(lambda t: t**3))(3.0) == 18.0  # transforms nest
+
+
+# %% [markdown]
+# ## Newton's method vs gradient descent
+#
+# Near $\theta$, a second-order Taylor expansion models the loss as a bowl:
+#
+# $$f(\theta + d) \approx f(\theta) + \nabla f^\top d + \tfrac12\, d^\top H\, d .$$
+#
+# Gradient descent steps along the slope only, $d = -\alpha \nabla f$, with a step size
+# $\alpha$ we must choose. Newton's method jumps to the model's stationary point,
+# $d = -H^{-1}\nabla f$: no step size, and the step is rescaled by the curvature in every
+# direction. That point is the bottom of a bowl only if $H$ is positive definite (both
+# eigenvalues $> 0$); with a negative eigenvalue the model is a saddle and Newton jumps to
+# the saddle point, which can lie uphill. The test function is a curved valley (a
+# Rosenbrock function, minimum at $(1, 1)$):
+#
+# $$f(x, y) = (1 - x)^2 + 5\,(y - x^2)^2 .$$
+
+
+# %%
+def valley(x, y):
+    return (1 - x) ** 2 + 5 * (y - x * x) ** 2
+
+
+valley_and_grad = value_and_grad(valley, argnum=(0, 1))
+valley_hessian = hessian(valley)
+start, tol, max_steps = np.array([-1.0, 1.5]), 1e-6, 5000
+
+
+def gradient_descent(lr):
+    theta, path = start.copy(), [start.copy()]
+    for _ in range(max_steps):
+        _, g = valley_and_grad(*theta)
+        if np.linalg.norm(g) < tol:
+            break
+        theta = theta - lr * np.array(g)
+        path.append(theta.copy())
+    return np.array(path)
+
+
+def newton():
+    theta, path = start.copy(), [start.copy()]
+    for _ in range(max_steps):
+        _, g = valley_and_grad(*theta)
+        if np.linalg.norm(g) < tol:
+            break
+        step = np.linalg.solve(np.array(valley_hessian(*theta)), np.array(g))
+        theta = theta - step
+        path.append(theta.copy())
+    return np.array(path)
+
+
+alpha = 0.03
+gd_path, newton_path = gradient_descent(lr=alpha), newton()
+gd_steps, newton_steps = len(gd_path) - 1, len(newton_path) - 1
+print(f"gradient descent: {gd_steps} steps to {gd_path[-1]}")
+print(f"Newton:           {newton_steps} steps to {newton_path[-1]}")
+assert np.allclose(gd_path[-1], [1, 1], atol=1e-5)
+assert np.allclose(newton_path[-1], [1, 1], atol=1e-9)
+assert newton_steps * 20 < gd_steps < max_steps
+
+# %% [markdown]
+# Newton's path, with the eigenvalues of the Hessian at every point it visits. At the start
+# $(-1, 1.5)$ one eigenvalue is negative: the quadratic model is a saddle, not a bowl, and
+# the first step climbs. Newton's method goes uphill on several steps before the Hessian
+# turns positive definite near the minimum and the steps shrink quadratically.
+
+# %%
+heights = [valley(*theta) for theta in newton_path]
+eigenvalues = [np.linalg.eigvalsh(np.array(valley_hessian(*theta))) for theta in newton_path]
+print(" k   (x, y)              f        eigenvalues of H")
+for k, (theta, h, lam) in enumerate(zip(newton_path, heights, eigenvalues, strict=True)):
+    print(f"{k:>2}   ({theta[0]:+.3f}, {theta[1]:+.3f})   {h:8.2e}   {lam[0]:+7.2f} {lam[1]:+7.2f}")
+rises = sum(after > before for before, after in itertools.pairwise(heights))
+print(f"f rises on {rises} of {newton_steps} Newton steps")
+assert eigenvalues[0][0] < 0 < eigenvalues[0][1]  # indefinite at the start: a saddle model
+assert heights[1] > heights[0] and rises >= 2
+assert all(lam[0] > 0 for lam in eigenvalues[-3:])  # positive definite near the minimum
+
+# %% [markdown]
+# ## Fixes: damped Newton and a quasi-Newton method (BFGS)
+#
+# The notes list the remedies between first and second order. Two of them:
+#
+# - **damped Newton**: if $H$ is not positive definite, shift it, $H + \mu I$, until its
+#   smallest eigenvalue is positive (the model becomes a bowl, its bottom lies downhill);
+#   then shorten the step, $\theta \leftarrow \theta + t\,d$ with $t = 1, \frac12,
+#   \frac14, \dots$, until $f$ decreases enough (a *backtracking line search*, Armijo's
+#   condition $f(\theta + t d) \le f(\theta) + 10^{-4}\, t\, \nabla f^\top d$);
+# - **BFGS**, a quasi-Newton method: no Hessian at all. It keeps an estimate $B$ of
+#   $H^{-1}$, steps along $d = -B\nabla f$ with the same line search, and corrects $B$ from
+#   what the step revealed: the change of gradient $y = \nabla f_{k+1} - \nabla f_k$ over
+#   the step $s = \theta_{k+1} - \theta_k$ (for a quadratic, $y = Hs$):
+#   $B \leftarrow (I - \rho s y^\top) B (I - \rho y s^\top) + \rho s s^\top$,
+#   $\rho = 1/(y^\top s)$.
+#
+# Both go downhill on every step.
+
+
+# %%
+def line_search(theta, f_theta, g, d):
+    t = 1.0
+    while valley(*(theta + t * d)) > f_theta + 1e-4 * t * (g @ d):
+        t /= 2
+    return t
+
+
+def damped_newton():
+    theta, path = start.copy(), [start.copy()]
+    for _ in range(max_steps):
+        f_theta, g = valley_and_grad(*theta)
+        g = np.array(g)
+        if np.linalg.norm(g) < tol:
+            break
+        H = np.array(valley_hessian(*theta))
+        smallest = np.linalg.eigvalsh(H)[0]
+        if smallest < 1e-3:
+            H = H + (1e-3 - smallest) * np.eye(2)  # shift: the model becomes a bowl
+        d = -np.linalg.solve(H, g)
+        theta = theta + line_search(theta, f_theta, g, d) * d
+        path.append(theta.copy())
+    return np.array(path)
+
+
+def bfgs():
+    theta, path, B = start.copy(), [start.copy()], np.eye(2)  # B ≈ H⁻¹, first a plain step
+    f_theta, g = valley_and_grad(*theta)
+    g = np.array(g)
+    for _ in range(max_steps):
+        if np.linalg.norm(g) < tol:
+            break
+        d = -B @ g
+        s = line_search(theta, f_theta, g, d) * d
+        theta = theta + s
+        f_theta, g_new = valley_and_grad(*theta)
+        g_new = np.array(g_new)
+        y = g_new - g
+        rho = 1.0 / (y @ s)
+        eye = np.eye(2)
+        B = (eye - rho * np.outer(s, y)) @ B @ (eye - rho * np.outer(y, s)) + rho * np.outer(s, s)
+        g = g_new
+        path.append(theta.copy())
+    return np.array(path)
+
+
+damped_path, bfgs_path = damped_newton(), bfgs()
+results = {
+    f"gradient descent (α = {alpha})": gd_path,
+    "Newton": newton_path,
+    "damped Newton": damped_path,
+    "BFGS (no Hessian)": bfgs_path,
+}
+for name, path in results.items():
+    heights_along = [valley(*theta) for theta in path]
+    downhill = all(b <= a for a, b in itertools.pairwise(heights_along))
+    print(
+        f"{name:>24}: {len(path) - 1:>5} steps, ends at {np.round(path[-1], 6)}, "
+        f"always downhill: {downhill}"
+    )
+    assert np.allclose(path[-1], [1, 1], atol=1e-5)
+    if name in ("damped Newton", "BFGS (no Hessian)"):
+        assert downhill
+assert len(damped_path) < len(newton_path) and len(bfgs_path) < 30
+
+# %% [markdown]
+# Drawn on the contours of $f$ (the black square is the start, the star the minimum),
+# gradient descent zig-zags across the steep walls, then creeps along the flat valley
+# floor. Plain Newton's first steps are wild; damped Newton and BFGS follow the valley
+# downhill.
+
+# %%
+fig = plot_paths(valley, results, xlim=(-1.6, 1.6), ylim=(-0.7, 2.8))
+fig.axes[0].plot(
+    1, 1, "*", color="#16a34a", markersize=16, mec="white", zorder=5, label="minimum (1, 1)"
+)
+legend_outside(fig)
+
+# %% [markdown]
+# ## How fast: linear against quadratic convergence
+#
+# Let $e_k = \lVert \theta_k - \theta^* \rVert$ be the distance to the minimum. Near
+# $\theta^*$ gradient descent multiplies the error along the flattest direction of the
+# bowl by $1 - \alpha \lambda_{\min}(H)$ per step: *linear* convergence, and slow when the
+# valley is long and flat ($\lambda_{\min}$ small). Newton's method *squares* the error
+# each step, $e_{k+1} \approx C e_k^2$: *quadratic* convergence, the number of correct
+# digits doubles.
+
+# %%
+H_min = np.array(valley_hessian(1.0, 1.0))
+lam_min, lam_max = np.linalg.eigvalsh(H_min)
+gd_error = np.linalg.norm(gd_path - 1, axis=1)
+newton_error = np.linalg.norm(newton_path - 1, axis=1)
+gd_rate = np.mean(gd_error[-100:] / gd_error[-101:-1])
+predicted = 1 - alpha * lam_min
+print(f"GD: error ratio per step {gd_rate:.6f}, predicted 1 - αλ_min = {predicted:.6f}")
+print("Newton: errors of the last steps", [f"{e:.1e}" for e in newton_error[-4:]])
+assert abs(gd_rate - predicted) < 1e-4
+for before, after in zip(newton_error[-4:-1], newton_error[-3:], strict=True):
+    assert after < before**2  # quadratic: e_{k+1} < e_k²
+
+# %% [markdown]
+# Why was $\alpha = 0.03$ chosen? Near the minimum the loss is the quadratic bowl of its
+# Hessian, and gradient descent is stable only if $\alpha < 2/\lambda_{\max}(H)$: a larger
+# step overshoots across the steepest direction of the valley and bounces. The Hessian
+# tells us the limit before we try.
+
+# %%
+print(f"largest curvature {lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
+assert alpha < 2 / lam_max < 0.045
+too_big = gradient_descent(lr=0.045)
+print(f"α = 0.045: {len(too_big) - 1} steps, the last four points:")
+print(np.round(too_big[-4:], 4))
+assert len(too_big) - 1 == max_steps  # never converges …
+assert np.abs(too_big[-1] - too_big[-3]).max() < 1e-12  # … it alternates between two points
+assert np.linalg.norm(too_big[-1] - too_big[-2]) > 0.1
+
+# %% [markdown]
+# At $\alpha = 0.045$ the iterates neither converge nor fly away: they settle into a
+# **2-cycle**, bouncing across the valley floor between the same two points for ever, close
+# to the minimum but never reaching it. Below, the path up to the moment it locks in.
+
+# %%
+repeats = [np.abs(too_big[k] - too_big[k + 2]).max() for k in range(len(too_big) - 2)]
+locked = next(k for k, gap in enumerate(repeats) if gap < 1e-12)
+print(f"from step {locked} on, the iterates repeat every second step")
+assert np.abs(too_big[locked::2] - too_big[locked]).max() < 1e-9  # one point …
+assert np.abs(too_big[locked + 1 :: 2] - too_big[locked + 1]).max() < 1e-9  # … and the other
+fig = plot_paths(
+    valley,
+    {"gradient descent, α = 0.045": too_big[: locked + 3]},
+    xlim=(-1.6, 1.6),
+    ylim=(-0.7, 2.8),
+)
+ax = fig.axes[0]
+ax.plot(
+    *too_big[locked : locked + 2].T,
+    "o",
+    color="#dc2626",
+    markersize=8,
+    zorder=6,
+    label="the 2-cycle",
+)
+ax.plot(1, 1, "*", color="#16a34a", markersize=16, mec="white", zorder=5, label="minimum (1, 1)")
+legend_outside(fig, width=8.8)
+
+# %% [markdown]
+# ## Takeaways
+#
+# - Reverse mode pays one pass per output, forward mode one per input: for a loss ($m = 1$)
+#   reverse mode wins by a factor of $n$.
+# - `backward(create_graph=True)` turns the backward pass into a graph: second
+#   derivatives, Hessians and `grad(grad(f))` come from the same rule table.
+# - Newton's method needs a handful of steps where gradient descent needed over a thousand
+#   here, but only where the Hessian is positive definite; damped Newton and BFGS repair
+#   that. Each Newton step builds and solves an $n\times n$ system (BFGS keeps an
+#   $n\times n$ matrix): for a network with $n = 10^6$ parameters that is why deep learning
+#   uses first-order methods (and adaptive ones such as Adam, notebook 7, which estimate a
+#   per-parameter scale instead).
