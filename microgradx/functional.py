@@ -13,7 +13,7 @@ arguments and read the gradients off the graph it builds::
 
 To differentiate a function of a vector, unpack it: ``grad(f, argnum=(0, 1, 2))(*xs)``.
 
-Every transform calls the engine's pure core, ``engine.gradients`` (``torch.autograd.grad``'s
+Every transform calls the pure core, ``backprop.gradients`` (``torch.autograd.grad``'s
 shape): it reads and writes no ``.grad`` — not of the inputs, not of Values ``f`` closes over,
 such as model parameters — and works inside ``no_grad()`` (like ``torch.func.grad``).
 
@@ -38,7 +38,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from ._checks import is_real
-from .engine import Value, enable_grad, gradients
+from .backprop import gradients
+from .engine import Value
+from .gradmode import enable_grad
 
 __all__ = ["grad", "hessian", "hvp", "jacobian", "jvp", "value_and_grad"]
 

@@ -16,7 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microgradx
-from microgradx import Value, engine, no_grad, numerical_gradient, topological_order, zero_grad
+from microgradx import (
+    Value,
+    backprop,
+    engine,
+    gradmode,
+    no_grad,
+    numerical_gradient,
+    topological_order,
+    zero_grad,
+)
 from microgradx.engine import Constant, gradients
 from microgradx.ops import Op
 
@@ -735,7 +744,7 @@ def _in_thread(name: str) -> bool:
 
 def test_backward_in_two_threads_never_leaves_gc_disabled(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = _FakeGC(enabled=True)
-    monkeypatch.setattr(engine, "gc", fake)
+    monkeypatch.setattr(gradmode, "gc", fake)
     a_paused, b_started, a_done = threading.Event(), threading.Event(), threading.Event()
 
     def on_disable() -> None:  # A holds its pause open until B has started
@@ -775,7 +784,7 @@ def test_backward_in_two_threads_never_enables_gc_the_user_disabled(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     fake = _FakeGC(enabled=False)
-    monkeypatch.setattr(engine, "gc", fake)
+    monkeypatch.setattr(gradmode, "gc", fake)
     barrier = threading.Barrier(2)
 
     def train() -> None:
@@ -797,7 +806,7 @@ def test_gc_paused_nests_and_restores_the_callers_setting(
     monkeypatch: pytest.MonkeyPatch, enabled: bool
 ) -> None:
     fake = _FakeGC(enabled=enabled)
-    monkeypatch.setattr(engine, "gc", fake)
+    monkeypatch.setattr(gradmode, "gc", fake)
     with microgradx.gc_paused():
         assert not fake.enabled
         with microgradx.gc_paused():
@@ -872,8 +881,8 @@ def test_backward_keeps_the_exception_a_rule_raised_and_says_where(create_graph:
     assert any("backward through 'kink'" in note for note in info.value.__notes__)
 
 
-def test_engine_docstring_examples_run() -> None:
-    result = doctest.testmod(engine)
+def test_backprop_docstring_examples_run() -> None:
+    result = doctest.testmod(backprop)
     assert result.attempted > 0 and result.failed == 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import graphviz
 
+from .. import engine
 from .._files import atomic_write_bytes
 from ..engine import Value
 from .dot import draw_dot
@@ -96,6 +97,9 @@ def _mimebundle(root: Value) -> dict[str, str]:
     except (GraphvizNotFoundError, graphviz.CalledProcessError) as e:
         return {"text/plain": f"{root!r}\n({e})"}
     return {"image/svg+xml": svg, "text/plain": repr(root)}
+
+
+engine.DISPLAY.append(_mimebundle)  # Values show their graph in Jupyter once viz is loaded
 
 
 def _count_up_to(root: Value, limit: int) -> int:
