@@ -67,6 +67,7 @@ from . import engine
 from ._checks import finite_real, is_int
 from .engine import Value, enable_grad, topological_order
 from .ops import ADD, MUL, SUB, Op
+from .primitive import check_replayable, is_user_defined
 
 __all__ = ["BranchError", "Replay", "elementwise_grad", "trace"]
 
@@ -172,6 +173,9 @@ class Replay:
                 if node not in slot:
                     slot[node] = len(order)
                     order.append(node)
+        for v in order:  # a user-defined op must run on arrays, or say what it needs
+            if v._fn is not None and is_user_defined(v._fn):
+                check_replayable(v._fn, [p._data for p in v.parents], f"trace: {name}")
         self.name = name
         self.n_inputs = len(inputs)
         self._size = len(order)

@@ -581,6 +581,10 @@ RULES: dict[str, Op] = {
 }
 
 
+# User-defined ops (``microgradx.primitive``), by name: their own registry, the same Op shape.
+PRIMITIVES: dict[str, Op] = {}
+
+
 def lookup(name: str, param: float | None = None) -> Op:
     """The primitive called ``name`` (built with ``param`` for power and leaky_relu)."""
     if not isinstance(name, str):
@@ -588,7 +592,12 @@ def lookup(name: str, param: float | None = None) -> Op:
     if param is None:
         if name in RULES:
             return RULES[name]
-        raise ValueError(f"lookup: no primitive op named {name!r}")
+        if name in PRIMITIVES:
+            return PRIMITIVES[name]
+        raise ValueError(
+            f"lookup: no primitive op named {name!r}; if it is a user-defined primitive, "
+            f"define it (microgradx.primitive({name!r}, ...)) before unpickling"
+        )
     if type(param) is not float or not math.isfinite(param):
         raise ValueError(f"lookup: op {name!r} needs a finite float parameter, got {param!r}")
     for family in (power, leaky_relu):
