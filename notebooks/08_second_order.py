@@ -13,7 +13,13 @@
 # ---
 
 # %% [markdown]
-# # 8 · Second order: Jacobian, Hessian and Newton's method
+# # 8 · Second order: Jacobian, Hessian and Newton's method (optional, advanced)
+#
+# **Optional.** Notebooks 1–7 teach what the lecture notes teach and do not need this one.
+# Here we go further than the notes: forward-mode differentiation with dual numbers,
+# Hessians by differentiating the backward pass, Newton's method and its repairs, and a
+# gradient descent that bounces for ever between two points. Read it when notebooks 1–7 feel
+# easy.
 #
 # Gradient descent uses only the slope. This notebook builds the two matrices of
 # multivariable calculus with `microgradx`, and then uses the second one, the Hessian,
@@ -24,6 +30,10 @@
 # | gradient $\nabla f$ | $\mathbb{R}^n\to\mathbb{R}$ | $\partial f/\partial x_i$ |
 # | Jacobian $J_f$ | $\mathbb{R}^n\to\mathbb{R}^m$ | $J_{ij} = \partial f_i/\partial x_j$ |
 # | Hessian $H$ | $\mathbb{R}^n\to\mathbb{R}$ | $H_{ij}=\partial^2 f/\partial x_i\partial x_j$ |
+#
+# 📖 Note 003 · 참고 연속 함수의 미분 (derivatives of continuous functions: Gradient, Hessian,
+# Jacobian) and 003 · Loss를 최소화 하려면? (minimising the loss: 1st, 1.5th and 2nd order
+# methods). The notes write the Jacobian as $Jf$; here $J_f$, and $J$ alone stays the loss.
 
 # %%
 # %matplotlib inline
@@ -34,6 +44,7 @@ import numpy as np
 
 from microgradx import Value
 from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
+from microgradx.numeric import numerical_gradient
 from microgradx.viz import plot_paths
 
 
@@ -46,6 +57,8 @@ def legend_outside(fig, width=9.4):
 
 # %% [markdown]
 # ## The Jacobian
+#
+# 📖 Note 003 · 참고 연속 함수의 미분 (Vector Function, Jacobian).
 #
 # Take the vector function $f(x, y) = \big(x^2 y,\; 5x + \sin y\big)$. By hand,
 #
@@ -68,6 +81,8 @@ assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
 # %% [markdown]
 # ## Forward mode and reverse mode: who pays $n$, who pays $m$
 #
+# Beyond the notes, which know only the reverse mode (역전파, backpropagation).
+#
 # Reverse mode (backpropagation) starts from one output and pushes $\partial f_i/\partial
 # \cdot$ back to every input: **one pass per output** gives a *row* of the Jacobian. Forward
 # mode starts from one input direction $v$ and pushes the derivative along with the values:
@@ -81,6 +96,10 @@ assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
 # same question with `jvp(f, primals, tangents)` → $(f(x), Jv)$; it derives $Jv$ from the
 # one rule table by the double-VJP trick (two reverse passes), so it gives forward mode's
 # answer, and the dual numbers show forward mode's own cost: one pass per input.
+#
+# The loops below count themselves, so their counts prove nothing; what is checked is what
+# each pass delivers, against central differences computed without either pass: each
+# backward pass a whole row, each dual-number pass a whole column.
 
 
 # %%
@@ -113,29 +132,34 @@ def wide(*x):  # n = 6 inputs, m = 2 outputs
 point = [0.5, -1.2, 2.0, 0.3, -0.7, 1.1]
 n, m = len(point), 2
 
-reverse_rows, reverse_passes = [], 0
-for i in range(m):  # one backward pass per output: a row
+reverse_rows = []
+for i in range(m):  # one backward pass from output i
     xs = [Value(v) for v in point]
     wide(*xs)[i].backward()
-    reverse_rows.append([x.grad for x in xs])
-    reverse_passes += 1
+    reverse_rows.append([x.grad for x in xs])  # this one pass filled all n partials of f_i
 
-forward_columns, forward_passes = [], 0
-for j in range(n):  # one forward pass per input direction e_j: a column
+forward_columns = []
+for j in range(n):  # one forward pass along the input direction e_j
     outputs = wide(*[Dual(v, 1.0 if k == j else 0.0) for k, v in enumerate(point)])
-    forward_columns.append([o.tangent for o in outputs])
-    forward_passes += 1
+    forward_columns.append([o.tangent for o in outputs])  # ∂f_i/∂x_j for every output i
 
+# the oracle: central differences of each output, computed without either pass
+J_numeric = np.array(
+    [numerical_gradient(lambda *x, i=i: wide(*x)[i], point, h=1e-6) for i in range(m)]
+)
 J_reverse, J_forward = np.array(reverse_rows), np.array(forward_columns).T
+print(f"reverse mode: {len(reverse_rows)} backward passes, one row each")
+print(f"forward mode: {len(forward_columns)} dual-number passes, one column each")
+assert np.allclose(J_reverse, J_numeric, rtol=0, atol=1e-8)  # each backward pass: a full row
+assert np.allclose(J_forward, J_numeric, rtol=0, atol=1e-8)  # each forward pass: a full column
 jvp_columns = [jvp(wide, point, [1.0 if k == j else 0.0 for k in range(n)])[1] for j in range(n)]
-print(f"reverse mode: {reverse_passes} passes, forward mode: {forward_passes} passes")
-assert (reverse_passes, forward_passes) == (m, n)
-assert np.allclose(J_reverse, J_forward, rtol=0, atol=1e-12)
 assert np.allclose(np.array(jvp_columns).T, J_forward, rtol=0, atol=1e-12)  # jvp: J·e_j
 assert np.allclose(J_reverse, jacobian(wide)(*point), rtol=0, atol=1e-12)
 
 # %% [markdown]
 # ## Differentiating the backward pass
+#
+# 📖 Note 003 · 참고 연속 함수의 미분 (Hessian): here computed, not only defined.
 #
 # `backward(create_graph=True)` records the backward pass itself as a graph, so a
 # gradient is a `Value` that can be back-propagated again. On $g(x) = x^3$:
@@ -176,6 +200,8 @@ assert grad(grad(lambda t: t**3))(3.0) == 18.0  # transforms nest
 
 # %% [markdown]
 # ## Newton's method vs gradient descent
+#
+# 📖 Note 003 · Loss를 최소화 하려면? (2차 미분: Newton Method).
 #
 # Near $\theta$, a second-order Taylor expansion models the loss as a bowl:
 #
@@ -253,23 +279,33 @@ assert heights[1] > heights[0] and rises >= 2
 assert all(lam[0] > 0 for lam in eigenvalues[-3:])  # positive definite near the minimum
 
 # %% [markdown]
-# ## Fixes: damped Newton and a quasi-Newton method (BFGS)
+# ## Repairs: damped Newton, BFGS and Levenberg–Marquardt
 #
-# The notes list the remedies between first and second order. Two of them:
+# 📖 Note 003 · Loss를 최소화 하려면? (minimising the loss). Between first and second order
+# (1차 미분, 2차 미분) the notes list three 1.5th-order methods (1.5차 미분): quasi-Newton
+# methods, conjugate gradient and Levenberg–Marquardt. Two of them are below, and one repair
+# that is **not** on the notes' list:
 #
-# - **damped Newton**: if $H$ is not positive definite, shift it, $H + \mu I$, until its
-#   smallest eigenvalue is positive (the model becomes a bowl, its bottom lies downhill);
-#   then shorten the step, $\theta \leftarrow \theta + t\,d$ with $t = 1, \frac12,
-#   \frac14, \dots$, until $f$ decreases enough (a *backtracking line search*, Armijo's
-#   condition $f(\theta + t d) \le f(\theta) + 10^{-4}\, t\, \nabla f^\top d$);
-# - **BFGS**, a quasi-Newton method: no Hessian at all. It keeps an estimate $B$ of
-#   $H^{-1}$, steps along $d = -B\nabla f$ with the same line search, and corrects $B$ from
-#   what the step revealed: the change of gradient $y = \nabla f_{k+1} - \nabla f_k$ over
-#   the step $s = \theta_{k+1} - \theta_k$ (for a quadratic, $y = Hs$):
+# - **damped Newton** (not in the notes: it is Newton's method itself, 2차 미분, made safe;
+#   the first repair one would try): if $H$ is not positive definite, shift it, $H + \mu I$,
+#   until its smallest eigenvalue is positive (the model becomes a bowl, its bottom lies
+#   downhill); then shorten the step, $\theta \leftarrow \theta + t\,d$ with
+#   $t = 1, \frac12, \frac14, \dots$, until $f$ decreases enough (a *backtracking line
+#   search*, Armijo's condition $f(\theta + t d) \le f(\theta) + 10^{-4}\, t\, \nabla f^\top d$);
+# - **BFGS**, a quasi-Newton method (준뉴턴 방법): no Hessian at all. It keeps an estimate
+#   $B$ of $H^{-1}$, steps along $d = -B\nabla f$ with the same line search, and corrects $B$
+#   from what the step revealed: the change of gradient $y = \nabla f_{k+1} - \nabla f_k$
+#   over the step $s = \theta_{k+1} - \theta_k$ (for a quadratic, $y = Hs$):
 #   $B \leftarrow (I - \rho s y^\top) B (I - \rho y s^\top) + \rho s s^\top$,
-#   $\rho = 1/(y^\top s)$.
+#   $\rho = 1/(y^\top s)$;
+# - **Levenberg–Marquardt**, for a loss that is a sum of squares, as this one is:
+#   $f = r_1^2 + r_2^2$ with residuals $r = \big(1 - x,\ \sqrt5\,(y - x^2)\big)$. With
+#   the residuals' Jacobian $J_r$ it solves $(J_r^\top J_r + \lambda I)\, d = -J_r^\top r$:
+#   $J_r^\top J_r$ stands in for $H/2$ without any second derivative, and $\lambda$ blends in
+#   a short gradient step. After a step that lowers $f$, $\lambda$ shrinks (more Newton-like);
+#   a step that does not lower $f$ is refused and $\lambda$ grows (more cautious).
 #
-# Both go downhill on every step.
+# (Conjugate gradient is left out: on two parameters it has little to show.)
 
 
 # %%
@@ -318,12 +354,33 @@ def bfgs():
     return np.array(path)
 
 
+residual_jacobian = jacobian(lambda x, y: [1 - x, math.sqrt(5) * (y - x * x)])
+
+
+def levenberg_marquardt(lam=1e-3):
+    theta, path, refused = start.copy(), [start.copy()], 0
+    for _ in range(max_steps):
+        r = np.array([1 - theta[0], math.sqrt(5) * (theta[1] - theta[0] ** 2)])
+        J_r = np.array(residual_jacobian(*theta))
+        if np.linalg.norm(2 * J_r.T @ r) < tol:  # ∇f = 2 J_rᵀ r
+            break
+        d = -np.linalg.solve(J_r.T @ J_r + lam * np.eye(2), J_r.T @ r)
+        if valley(*(theta + d)) < valley(*theta):
+            theta, lam = theta + d, lam / 10
+            path.append(theta.copy())
+        else:  # refused: stay, and be more cautious
+            refused, lam = refused + 1, lam * 10
+    return np.array(path), refused
+
+
 damped_path, bfgs_path = damped_newton(), bfgs()
+lm_path, lm_refused = levenberg_marquardt()
 results = {
     f"gradient descent (α = {alpha})": gd_path,
     "Newton": newton_path,
     "damped Newton": damped_path,
     "BFGS (no Hessian)": bfgs_path,
+    "Levenberg–Marquardt": lm_path,
 }
 for name, path in results.items():
     heights_along = [valley(*theta) for theta in path]
@@ -333,15 +390,33 @@ for name, path in results.items():
         f"always downhill: {downhill}"
     )
     assert np.allclose(path[-1], [1, 1], atol=1e-5)
-    if name in ("damped Newton", "BFGS (no Hessian)"):
+    if name != "Newton":  # (Levenberg–Marquardt by construction: it keeps only such steps)
         assert downhill
-assert len(damped_path) < len(newton_path) and len(bfgs_path) < 30
+print(f"Levenberg–Marquardt refused {lm_refused} steps that would have raised f")
+assert len(damped_path) < len(newton_path) and len(bfgs_path) < 30 and len(lm_path) < 30
 
 # %% [markdown]
 # Drawn on the contours of $f$ (the black square is the start, the star the minimum),
 # gradient descent zig-zags across the steep walls, then creeps along the flat valley
-# floor. Plain Newton's first steps are wild; damped Newton and BFGS follow the valley
-# downhill.
+# floor $y = x^2$. Plain Newton's first steps are wild. The three repairs go downhill on
+# every step (checked above), but going downhill is not following the valley: BFGS starts
+# knowing nothing of the curvature ($B = I$, a plain gradient step) and zig-zags across the
+# valley until its estimate $B$ is good enough. Counted on each path: how many times a step
+# turns back by more than 90° from the one before (a negative dot product of the two steps).
+
+
+# %%
+def turns_back(path):
+    """How many times a step points back against the step before it."""
+    steps = np.diff(path, axis=0)
+    return sum(int(a @ b < 0) for a, b in itertools.pairwise(steps))
+
+
+turns = {name: turns_back(path) for name, path in results.items()}
+for name, count in turns.items():
+    print(f"{name:>24}: turns back {count} times in {len(results[name]) - 1} steps")
+assert turns["BFGS (no Hessian)"] >= 3  # BFGS zig-zags …
+assert turns["BFGS (no Hessian)"] > max(turns["damped Newton"], turns["Levenberg–Marquardt"])
 
 # %%
 fig = plot_paths(valley, results, xlim=(-1.6, 1.6), ylim=(-0.7, 2.8))
@@ -352,6 +427,8 @@ legend_outside(fig)
 
 # %% [markdown]
 # ## How fast: linear against quadratic convergence
+#
+# Beyond the notes.
 #
 # Let $e_k = \lVert \theta_k - \theta^* \rVert$ be the distance to the minimum. Near
 # $\theta^*$ gradient descent multiplies the error along the flattest direction of the
@@ -426,8 +503,10 @@ legend_outside(fig, width=8.8)
 # - `backward(create_graph=True)` turns the backward pass into a graph: second
 #   derivatives, Hessians and `grad(grad(f))` come from the same rule table.
 # - Newton's method needs a handful of steps where gradient descent needed over a thousand
-#   here, but only where the Hessian is positive definite; damped Newton and BFGS repair
-#   that. Each Newton step builds and solves an $n\times n$ system (BFGS keeps an
+#   here, but only where the Hessian is positive definite. Damped Newton, BFGS and
+#   Levenberg–Marquardt (the last two from the notes' 1.5th-order list) repair that; all
+#   three go downhill on every step, which is not the same as following the valley.
+# - Each Newton step builds and solves an $n\times n$ system (BFGS keeps an
 #   $n\times n$ matrix): for a network with $n = 10^6$ parameters that is why deep learning
 #   uses first-order methods (and adaptive ones such as Adam, notebook 7, which estimate a
 #   per-parameter scale instead).
