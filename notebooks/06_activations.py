@@ -19,6 +19,10 @@
 # collapses into one linear map; with it, a network can bend its decision boundary. During
 # backpropagation (notebook 5) every activation contributes its derivative $f'$ as a local
 # gradient, so the shape of $f'$ decides how well gradients flow.
+#
+# 📖 Note 003 · 주요 Activation Function의 미분 (derivatives of the main activation
+# functions). Notebook 5 derives $\sigma'$ and $\tanh'$ by hand; here they are compared and
+# put to work.
 
 # %%
 # %matplotlib inline
@@ -40,23 +44,25 @@ from microgradx.numeric import central_difference
 # | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $\sigma(x)\,(1 - \sigma(x))$ |
 # | tanh | $\dfrac{e^x - e^{-x}}{e^x + e^{-x}}$ | $1 - \tanh^2 x$ |
 # | ReLU | $\max(0, x)$ | $1$ if $x > 0$, else $0$ |
-# | Leaky ReLU | $x$ if $x > 0$, else $\alpha x$ | $1$ if $x > 0$, else $\alpha$ |
+# | Leaky ReLU | $x$ if $x > 0$, else $a x$ | $1$ if $x > 0$, else $a$ |
 #
 # The derivatives are written in terms of the output $f(x)$ where possible: that is how the
 # rule table stores them, since the forward pass already computed $f(x)$. At $x = 0$ ReLU
 # has no derivative (its slope jumps from 0 to 1); microgradx, like PyTorch, uses 0 there.
+# The leaky slope $a$ is $0.01$ in the notes (and PyTorch's `negative_slope` default); it is
+# called $a$ here because $\alpha$ is the learning rate in every other notebook.
 #
 # Two independent checks on a grid that avoids the kink: the table's formulas against
 # central differences (notebook 2), and `backward()`'s derivatives against central
 # differences. Neither side is computed from the other.
 
 # %%
-ALPHA = 0.1  # the leaky slope drawn below; the notes and PyTorch's default use 0.01
+LEAKY = 0.01  # the leaky slope a, as in the notes (and PyTorch's default negative_slope)
 activations = {
     "sigmoid": (lambda v: v.sigmoid(), lambda x, f: f * (1 - f)),
     "tanh": (lambda v: v.tanh(), lambda x, f: 1 - f**2),
     "relu": (lambda v: v.relu(), lambda x, f: 1.0 if x > 0 else 0.0),
-    "leaky_relu": (lambda v: v.leaky_relu(ALPHA), lambda x, f: 1.0 if x > 0 else ALPHA),
+    "leaky_relu": (lambda v: v.leaky_relu(LEAKY), lambda x, f: 1.0 if x > 0 else LEAKY),
 }
 xs = np.linspace(-4, 4, 80)  # an even count: 0 is not on the grid
 for name, (activation, formula) in activations.items():
@@ -73,6 +79,8 @@ assert grad(activations["relu"][0])(0.0) == 0.0  # the convention at the kink
 # Each activation above its derivative, all derivative panels on one y-axis, so the
 # sizes compare at a glance: sigmoid's slope never exceeds $\frac14$, the others reach 1.
 # Where ReLU's slope jumps, the picture jumps too (the filled dot is the value used at 0).
+# With $a = 0.01$ the leaky branch looks flat, but its slope is $0.01$, not 0: the jump in
+# its derivative is from $0.01$ to 1.
 
 # %%
 grid_left, grid_right = np.linspace(-4, 0, 201)[:-1], np.linspace(0, 4, 201)[1:]
@@ -93,7 +101,7 @@ for column, (name, (activation, _)) in enumerate(activations.items()):
         other = right_limit if at_zero == left_limit else left_limit
         down.plot(0, other, "o", mfc="white", color="#dc2626")
     peak[name] = max(slope(x) for x in np.concatenate([grid_left, grid_right]))
-    title = f"leaky_relu (α = {ALPHA})" if name == "leaky_relu" else name
+    title = f"leaky_relu (a = {LEAKY})" if name == "leaky_relu" else name
     up.set_title(title)
     down.set_xlabel("x")
     for ax in (up, down):
@@ -107,6 +115,8 @@ fig
 
 # %% [markdown]
 # ## Vanishing gradients
+#
+# Beyond the notes: 기울기 소실 (vanishing gradients) and 포화 (saturation).
 #
 # Backpropagation multiplies one local gradient per layer. $\sigma'(x) \le \tfrac14$ for
 # every $x$, so through $L$ sigmoid layers the activations' factors multiply to at most
@@ -163,13 +173,15 @@ assert first_over_last["tanh, biases +2"] < first_over_last["sigmoid"]  # satura
 # %% [markdown]
 # ## Dead ReLUs
 #
+# Beyond the notes, and the reason Leaky ReLU (in the notes' list) exists.
+#
 # ReLU has the opposite problem on its other side: if a neuron's pre-activation
 # $w \cdot x + b$ is negative for every training input, its output and the gradients of its
 # weights and bias are exactly zero on all of them. As long as its inputs stay the same,
 # no gradient step moves it: the neuron is *dead*. A large negative bias (e.g. after a
 # too-large step) is enough. It can come back only when its inputs change: new data, or,
 # deeper in a network, earlier layers that keep learning and shift what it sees. Leaky ReLU
-# keeps a small slope $\alpha$, so its gradient never vanishes.
+# keeps a small slope $a$, so its gradient never vanishes.
 
 # %%
 X, _ = make_moons(50, noise=0.1, seed=0)
