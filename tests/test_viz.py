@@ -338,6 +338,10 @@ def test_frames_can_leave_out_the_leaves(tmp_path: Path):
     kept = [s.index for s in steps if s.node.parents]
     assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in kept]
     assert len(kept) < len(steps)
+    titles = [re.search(r"operation (\d+) of (\d+)", p.read_text()) for p in paths]
+    assert [(t.group(1), t.group(2)) for t in titles if t] == [
+        (str(k), str(len(kept))) for k in range(1, len(kept) + 1)
+    ]
     with pytest.raises(TypeError, match="leaves"):
         render_backward_steps(o, tmp_path, leaves="no")
 

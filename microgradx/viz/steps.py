@@ -79,7 +79,8 @@ def render_backward_steps(
     ``∂ × upstream = contribution``, and shows every grad accumulated so far ("—" if none).
     Pictures (svg, png, pdf) share one layout, so nodes keep their places across frames;
     ``format="dot"`` writes each frame's layout-free DOT text. ``leaves=False`` leaves out
-    the frames of leaves, whose turn passes nothing on.
+    the frames of leaves, whose turn passes nothing on, and numbers the frames among the
+    operations ("operation 2 of 5").
     """
     if not isinstance(leaves, bool):
         raise TypeError(f"render_backward_steps: leaves must be True or False, got {leaves!r}")
@@ -93,10 +94,17 @@ def render_backward_steps(
     rankdir = _check_rankdir(rankdir)
     param_set = _parameter_set(params, "render_backward_steps")
     frames = []
+    # Without leaves the frames are numbered among the operations, so that five frames read
+    # "1 of 5" … "5 of 5" rather than skipping the leaves' step numbers.
+    operations = sum(1 for node in plan.order if node._fn is not None)
     for step, grads in _walk(root):
         node = step.node
         if not leaves and node._fn is None:
             continue
+        if leaves:
+            title = f"backward step {step.index + 1} of {total}"
+        else:
+            title = f"backward pass, operation {len(frames) + 1} of {operations} (leaves not shown)"
         name = node.label or f"(data {_fmt(node.data)})"
         if node._fn is None:
             what = f"leaf {name}: its grad {_fmt(step.upstream)} is final, nothing to pass on"
@@ -123,7 +131,7 @@ def render_backward_steps(
             params=param_set,
             grad_of=grads.get,
             notes=[what],
-            title=f"backward step {step.index + 1} of {total}",
+            title=title,
             highlight=step.node,
             highlight_edges=edges,
         )
