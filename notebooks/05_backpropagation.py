@@ -221,7 +221,7 @@ class Scalar:
 xs, ys = Scalar(x0), Scalar(y0)
 zs = (2 * xs + ys) ** 2
 zs.backward()
-print(f"from scratch: ∂z/∂x = {fmt(xs.grad)}, ∂z/∂y = {fmt(ys.grad)}")
+print(tr("from scratch:", "밑바닥부터:"), f"∂z/∂x = {fmt(xs.grad)}, ∂z/∂y = {fmt(ys.grad)}")
 assert abs(xs.grad - x.grad) < 1e-12 and abs(ys.grad - y.grad) < 1e-12
 
 # %% [markdown]
@@ -251,7 +251,7 @@ def dz_dx(backward):
 
 
 right, wrong = dz_dx(Scalar.backward), dz_dx(backward_with_assignment)
-print(f"∂z/∂x with += {fmt(right)}, with = {fmt(wrong)}")
+print(f"∂z/∂x: += {fmt(right)}, = {fmt(wrong)}")
 assert abs(right - dz_dx_hand) < 1e-12 and abs(wrong - dz_dx_hand / 2) < 1e-12
 
 # %% [markdown]
@@ -276,8 +276,16 @@ def descend(reset, steps=30, lr=0.1):
 
 
 with_reset, without = descend(reset=True), descend(reset=False)
-print(f"after 30 steps: w = {fmt(with_reset[-1])} with zero_grad, {fmt(without[-1])} without")
-print(f"largest w without zero_grad: {fmt(without.max())} (the target is 3)")
+print(
+    tr("after 30 steps: w =", "30단계 뒤: w ="),
+    fmt(with_reset[-1]) + tr(" with zero_grad,", " (zero_grad 있음),"),
+    fmt(without[-1]) + tr(" without", " (zero_grad 없음)"),
+)
+print(
+    tr("largest w without zero_grad:", "zero_grad 없이 가장 큰 w:"),
+    fmt(without.max()),
+    tr("(the target is 3)", "(목표는 3)"),
+)
 assert abs(with_reset[-1] - 3) < 1e-2 and with_reset.max() <= 3  # straight in
 assert without.max() > 4 and abs(without[-1] - 3) > 0.5  # overshoots, still swinging
 
@@ -292,12 +300,13 @@ assert without.max() > 4 and abs(without[-1] - 3) > 0.5  # overshoots, still swi
 
 # %%
 def name(node):
-    return node.label or f"constant {fmt(node.data)}"
+    return node.label or tr("constant ", "상수 ") + fmt(node.data)
 
 
 for node in topological_order(z):
-    made = f"{node.op} of " + ", ".join(map(name, node.parents)) if node.parents else "leaf"
-    print(f"{name(node):>14}: {made:<26} data {fmt(node.data)}")
+    inputs = ", ".join(map(name, node.parents))
+    made = f"{node.op}({inputs})" if node.parents else tr("leaf", "잎")
+    print(f"{name(node):>14}: {made:<22} data {fmt(node.data)}")
 order = topological_order(z)
 assert all(order.index(p) < order.index(node) for node in order for p in node.parents)
 
@@ -305,7 +314,7 @@ tt = t * t  # t used twice: the library adds both paths
 x.grad = 0.0
 tt.backward()
 assert abs(x.grad - dz_dx_hand) < 1e-12
-print(f"library, z = t·t: ∂z/∂x = {fmt(x.grad)}")
+print(tr("library, z = t·t:", "라이브러리, z = t·t:"), f"∂z/∂x = {fmt(x.grad)}")
 
 # %% [markdown]
 # ## A neuron, back-propagated node by node
@@ -368,7 +377,12 @@ for name, g in hand.items():
     assert abs(nodes[name].grad - g) < 1e-12, (name, nodes[name].grad, g)
 for name, leaf in scratch.items():
     assert abs(leaf.grad - hand[name]) < 1e-12, name
-print("by hand = from scratch = backward() for every node")
+print(
+    tr(
+        "by hand = from scratch = backward() for every node",
+        "모든 노드: 손 = 밑바닥부터 = backward()",
+    )
+)
 draw_dot(o_node)
 
 # %% [markdown]
@@ -387,10 +401,13 @@ draw_dot(o_node)
 # %%
 steps = list(backward_steps(o_node))
 nothing = tr("leaf: nothing to pass on", "잎: 전달할 것 없음")
+upstream_word = tr("upstream", "전달 받은 Gradient")
+local_word = tr("local ∂", "Local Gradient")
 for step in steps:
     local = ", ".join(fmt(d) for d in step.local_grads) or nothing
     name = step.node.label
-    print(f"{step.index}: {name:<12} upstream {fmt(step.upstream):>8}   local ∂ {local}")
+    up = fmt(step.upstream)
+    print(f"{step.index}: {name:<12} {upstream_word} {up:>8}   {local_word} {local}")
     assert abs(step.upstream - hand[step.node.label]) < 1e-12
 position = {step.node: k for k, step in enumerate(steps)}
 for step in steps:
@@ -447,11 +464,11 @@ page
 a = Value(3.0, label="a")
 c = a + a
 c.backward()
-print("after one backward:", fmt(a.grad))
+print(tr("after one backward:", "backward 한 번 뒤:"), fmt(a.grad))
 assert a.grad == 2.0  # the sum over two paths
 
 c.backward()
-print("after two:", fmt(a.grad))
+print(tr("after two:", "두 번 뒤:"), fmt(a.grad))
 assert a.grad == 4.0  # accumulated across calls
 
 zero_grad([a])
@@ -778,7 +795,13 @@ for name, rule in rules.items():
     assert gradcheck(rule, [0.7]) and gradgradcheck(rule, [0.7]), name
 power = lambda a, b: a**b  # noqa: E731
 assert gradcheck(power, [1.3, 0.6]) and gradgradcheck(power, [1.3, 0.6])
-print(f"{len(rules) + 1} rules agree with central differences, to first and second order")
+print(
+    len(rules) + 1,
+    tr(
+        "rules agree with central differences, to first and second order",
+        "개 규칙이 1차와 2차 모두 중심 차분과 일치",
+    ),
+)
 
 # %% [markdown]
 # Where the derivative does not exist, the two disagree, and `gradcheck` says so. At the kink
