@@ -32,9 +32,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import MLP, Neuron, Value, losses
+from microgradx.course import setup_figures, tr
 from microgradx.data import make_moons
 from microgradx.functional import grad
 from microgradx.numeric import central_difference
+
+setup_figures()  # Korean text in figures, and a minus sign every font has
 
 # %% [markdown]
 # ## Four activations and their derivatives
@@ -72,7 +75,14 @@ for name, (activation, formula) in activations.items():
         fx = activation(Value(x)).data
         assert abs(formula(x, fx) - numeric) < 1e-8, ("formula", name, x)
         assert abs(slope(x) - numeric) < 1e-8, ("backward", name, x)
-print("formulas and backward() agree with central differences at", len(xs), "points each")
+print(
+    tr(
+        "formulas and backward() agree with central differences at",
+        "공식과 backward()가 중심 차분과",
+    ),
+    len(xs),
+    tr("points each", "개 점마다 일치"),
+)
 assert grad(activations["relu"][0])(0.0) == 0.0  # the convention at the kink
 
 # %% [markdown]
@@ -108,8 +118,14 @@ for column, (name, (activation, _)) in enumerate(activations.items()):
         ax.axhline(0, color="#94a3b8", linewidth=0.8)
         ax.axvline(0, color="#94a3b8", linewidth=0.8)
 top[0][0].set_ylabel("f(x)")
-top[1][0].set_ylabel("f′(x), from backward()")
-print({name: round(p, 4) for name, p in peak.items()}, "(largest slope on the grid)")
+top[1][0].set_ylabel(tr("f′(x), from backward()", "f′(x), backward()로 계산"))
+fig.suptitle(
+    tr("each activation (top) above its derivative (bottom)", "활성화 함수(위)와 그 미분(아래)")
+)
+print(
+    {name: round(p, 4) for name, p in peak.items()},
+    tr("(largest slope on the grid)", "(격자 위 최대 기울기)"),
+)
 assert peak["sigmoid"] <= 0.25 and min(peak["tanh"], peak["relu"], peak["leaky_relu"]) > 0.99
 fig
 
@@ -129,7 +145,7 @@ fig
 tanh_slope = grad(lambda v: v.tanh())
 half = math.atanh(math.sqrt(0.5))  # 1 − tanh²x = ½  ⇔  tanh x = √½
 print(
-    f"tanh'(x) = ½ at |x| = {half:.3f};  tanh'(2) = {tanh_slope(2.0):.4f}, "
+    f"tanh'(x) = ½: |x| = {half:.3f};  tanh'(2) = {tanh_slope(2.0):.4f}, "
     f"tanh'(3) = {tanh_slope(3.0):.4f}"
 )
 assert abs(tanh_slope(half) - 0.5) < 1e-12 and tanh_slope(3.0) < 0.01
@@ -164,8 +180,10 @@ for label, activation, shift in (
 ):
     per_layer = gradient_per_layer(activation, shift)
     first_over_last[label] = per_layer[0] / per_layer[-1]
-    print(f"{label:>16}: " + "  ".join(f"{g:.1e}" for g in per_layer))
-print({name: f"{r:.0e}" for name, r in first_over_last.items()}, "(first layer / last)")
+    shown = tr(label, label.replace("biases", "편향"))
+    print(f"{shown:>16}: " + "  ".join(f"{g:.1e}" for g in per_layer))
+ratios = {tr(k, k.replace("biases", "편향")): f"{r:.0e}" for k, r in first_over_last.items()}
+print(ratios, tr("(first layer / last)", "(첫 층 / 마지막 층)"))
 assert first_over_last["sigmoid"] < 1e-2
 assert first_over_last["tanh"] > 0.1 and first_over_last["relu"] > 0.1
 assert first_over_last["tanh, biases +2"] < first_over_last["sigmoid"]  # saturated: vanishes
@@ -205,10 +223,13 @@ assert max(pre) < 0  # inactive on every training input
 dead = train_neuron("relu", X)
 leaky = train_neuron("leaky_relu", X)
 shifted = train_neuron("relu", X + [8.0, -8.0])  # the same neuron, its inputs moved
-print("start              ", np.round(start, 4))
-print("ReLU, same inputs  ", np.round(dead, 4))
-print("leaky ReLU         ", np.round(leaky, 4))
-print("ReLU, moved inputs ", np.round(shifted, 4))
+for label, params in (
+    (tr("start", "시작"), start),
+    (tr("ReLU, same inputs", "ReLU, 같은 입력"), dead),
+    (tr("leaky ReLU", "Leaky ReLU"), leaky),
+    (tr("ReLU, moved inputs", "ReLU, 옮긴 입력"), shifted),
+):
+    print(f"{label:<20}", np.round(params, 4))
 assert dead == start  # 50 steps, not one change: dead
 assert all(abs(a - b) > 1e-4 for a, b in zip(leaky, start, strict=True))  # slow, but alive
 assert abs(shifted[-1] - start[-1]) > 0.1  # new inputs reach it: it learns again

@@ -53,9 +53,12 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import MLP, Adam, Value
+from microgradx.course import setup_figures, tr
 from microgradx.data import make_moons, train_val_test_split
 from microgradx.train import OPTIMIZERS, evaluate, fit
 from microgradx.viz import plot_decision_boundary, plot_paths
+
+setup_figures()  # Korean text in figures, and a minus sign every font has
 
 NAMES = ("sgd", "momentum", "adagrad", "rmsprop", "adam")
 for name in NAMES:
@@ -93,7 +96,7 @@ for t in ts:
     m = beta1 * m + (1 - beta1) * g
     assert abs(m - (1 - beta1**t) * g) < 1e-12  # biased towards 0 …
     assert abs(m / (1 - beta1**t) - g) < 1e-12  # … and exactly g once corrected
-print(f"after 10 steps m = {m:.3f}, m̂ = {m / (1 - beta1**10):.3f}, g = {g}")
+print(tr("after 10 steps", "10단계 뒤") + f": m = {m:.3f}, m̂ = {m / (1 - beta1**10):.3f}, g = {g}")
 
 # %% [markdown]
 # To see what the correction does, run Adam with and without it. Below, Adam written out by
@@ -139,11 +142,15 @@ corrected = hand_adam(lambda theta: 6.0, 0.0, steps, lr)
 uncorrected = hand_adam(lambda theta: 6.0, 0.0, steps, lr, correct=False)
 assert np.allclose(library, corrected, rtol=1e-12, atol=0)  # the library is Adam …
 assert np.allclose(library, lr, rtol=1e-6)  # … and every corrected step is α long
-print(" step t   with correction   without")
+print(tr(" step t   with correction   without", " 단계 t         보정 있음      없음"))
 for t in (1, 2, 5, 10, 20, 100, 1000):
     print(f"{t:>7}   {corrected[t - 1]:>15.4f}   {uncorrected[t - 1]:>7.4f}")
 longest = int(np.argmax(uncorrected)) + 1
-print(f"longest uncorrected step: {max(uncorrected) / lr:.2f} α at step {longest}")
+print(
+    tr("longest uncorrected step:", "보정 없는 가장 긴 걸음:"),
+    f"{max(uncorrected) / lr:.2f} α,",
+    tr(f"at step {longest}", f"{longest}번째 단계"),
+)
 assert abs(uncorrected[0] / lr - (1 - beta1) / math.sqrt(1 - beta2)) < 1e-6  # 3.16 α first
 assert max(uncorrected) > 6 * lr and 5 < longest < 30  # longer still a few steps later
 assert uncorrected[-1] > 1.2 * lr  # and still too long after 1000 steps
@@ -196,7 +203,11 @@ for name in NAMES:
     best_lr[name] = min(converging, key=lambda lr: valley(*converging[lr][-1]))
     best_paths[name] = converging[best_lr[name]]
     f_end = valley(*best_paths[name][-1])
-    print(f"{name:>8}: α = {best_lr[name]:<5} f after 300 steps {f_end:.2e}")
+    print(
+        f"{name:>8}: α = {best_lr[name]:<5}",
+        tr("f after 300 steps", "300단계 뒤 f"),
+        f"{f_end:.2e}",
+    )
 final = {name: valley(*path[-1]) for name, path in best_paths.items()}
 assert min(final.values()) < 1e-3  # someone gets there …
 assert final["sgd"] > 1000 * min(final.values())  # … plain SGD, tuned, is far behind
@@ -207,7 +218,10 @@ labels = {
 }
 fig = plot_paths(valley, labels, xlim=(-1.6, 1.6), ylim=(-0.7, 2.8))
 ax = fig.axes[0]
-ax.plot(1, 1, "*", color="#16a34a", markersize=16, mec="white", zorder=5, label="minimum (1, 1)")
+minimum = tr("minimum (1, 1)", "최솟값 (1, 1)")
+ax.plot(1, 1, "*", color="#16a34a", markersize=16, mec="white", zorder=5, label=minimum)
+for line in ax.get_lines():  # plot_paths labels "name: 300 steps"
+    line.set_label(tr(line.get_label(), line.get_label().replace(" steps", "단계")))
 ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
 fig.set_size_inches(9.6, 4.8)
 fig
@@ -278,7 +292,12 @@ for name in NAMES:
         final_loss[name, lr] = np.array([h.train_loss[-1] if h else np.inf for h in runs])
 mean_loss = {key: runs.mean() for key, runs in final_loss.items()}
 best = {name: min(grid, key=lambda lr: mean_loss[name, lr]) for name in NAMES}
-print("final training loss (mean of 3 seeds) at each learning rate; last column: the best")
+print(
+    tr(
+        "final training loss (mean of 3 seeds) at each learning rate; last column: the best",
+        "학습률별 마지막 훈련 손실 (시드 3개의 평균); 마지막 열: 가장 좋은 학습률",
+    )
+)
 print(" " * 9 + "".join(f"{lr:>7g}" for lr in grid))
 for name in NAMES:
     print(f"{name:>9}" + "".join(f"{mean_loss[name, lr]:>7.3f}" for lr in grid), best[name])
@@ -301,8 +320,15 @@ for name in NAMES:
     ax.fill_between(
         rates, runs[ok].min(axis=1), runs[ok].max(axis=1), color=line.get_color(), alpha=0.15
     )
-ax.set(xscale="log", yscale="log", xlabel="learning rate α", ylabel="training loss after 20 epochs")
-ax.set_title("every optimizer has its own good learning rate")
+ax.set(
+    xscale="log",
+    yscale="log",
+    xlabel=tr("learning rate α", "학습률 α"),
+    ylabel=tr("training loss after 20 epochs", "20 에폭 뒤 훈련 손실"),
+)
+ax.set_title(
+    tr("every optimizer has its own good learning rate", "옵티마이저마다 좋은 학습률이 다르다")
+)
 ax.legend(frameon=False)
 fig
 
@@ -317,7 +343,10 @@ fig
 
 # %%
 at_best = {name: mean_loss[name, best[name]] for name in NAMES}
-print("at the best learning rate:", ", ".join(f"{n} {v:.3f}" for n, v in at_best.items()))
+print(
+    tr("at the best learning rate:", "가장 좋은 학습률에서:"),
+    ", ".join(f"{n} {v:.3f}" for n, v in at_best.items()),
+)
 assert max(best.values()) / min(best.values()) > 10  # the good rates differ a lot
 assert at_best["sgd"] < mean_loss["adam", 0.01]  # SGD, tuned, beats Adam at 0.01 …
 assert at_best["adam"] < min(mean_loss["sgd", lr] for lr in grid)  # … tuned Adam wins
@@ -326,7 +355,7 @@ ranking_per_seed = [
     for k in range(len(seeds))
 ]
 for seed, ranking in zip(seeds, ranking_per_seed, strict=True):
-    print(f"seed {seed}, best first: " + " < ".join(ranking))
+    print(tr(f"seed {seed}, best first: ", f"시드 {seed}, 좋은 순서: ") + " < ".join(ranking))
 assert len(set(ranking_per_seed)) > 1  # the order changes with the seed
 
 # %% [markdown]
@@ -342,14 +371,16 @@ val_loss, models = {}, {}
 for name in NAMES:
     models[name] = [train(name, best[name], seed)[0] for seed in seeds]
     val_loss[name] = np.array([evaluate(m, X_val, y_val, loss="bce")[0] for m in models[name]])
-print(f"{'validation loss':>26}" + "".join(f"  seed {seed}" for seed in seeds) + "    mean")
+seed_word, mean_word = tr("seed", "시드"), tr("mean", "평균")
+header = "".join(f"  {seed_word} {seed}" for seed in seeds)
+print(f"{tr('validation loss', '검증 손실'):>26}" + header + f"    {mean_word}")
 for name in NAMES:
     cells = "".join(f"{v:>8.3f}" for v in val_loss[name])
     print(f"{name:>9} (α = {best[name]:<5g})    {cells}   {val_loss[name].mean():.3f}")
 on_seed_0 = sorted(NAMES, key=lambda name: val_loss[name][0])
 chosen = min(NAMES, key=lambda name: val_loss[name].mean())
-print(f"seed 0 alone, best first: {' < '.join(on_seed_0)}")
-print(f"chosen over the seeds: {chosen}")
+print(tr("seed 0 alone, best first:", "시드 0 하나만, 좋은 순서:"), " < ".join(on_seed_0))
+print(tr("chosen over the seeds:", "시드 전체로 고른 것:"), chosen)
 spread = {name: np.ptp(val_loss[name]) for name in NAMES}  # across seeds, per optimizer
 means = sorted(val_loss[name].mean() for name in NAMES)
 assert on_seed_0[0] != chosen and on_seed_0[-1] == chosen  # seed 0 alone ranks it last
@@ -372,7 +403,13 @@ assert spread[chosen] > means[1] - means[0]  # its own seeds differ more than it
 # %%
 tests = [evaluate(m, X_test, y_test, loss="bce") for m in models[chosen]]
 test_loss, test_accuracy = np.mean(tests, axis=0)
-print(f"{chosen}, test (measured once): loss {test_loss:.3f}, accuracy {test_accuracy:.1%}")
+print(
+    f"{chosen},",
+    tr("test (measured once): loss", "시험 (한 번 측정): 손실"),
+    f"{test_loss:.3f},",
+    tr("accuracy", "정확도"),
+    f"{test_accuracy:.1%}",
+)
 assert test_accuracy >= 0.9
 
 # %% [markdown]
@@ -381,8 +418,10 @@ assert test_accuracy >= 0.9
 
 # %%
 fig = plot_decision_boundary(models[chosen][0], X_test, y_test, points="test")
-assert f"accuracy {tests[0][1]:.1%}" in fig.axes[0].get_title()
-assert "test" in fig.axes[0].get_title()
+title = fig.axes[0].get_title()
+assert f"accuracy {tests[0][1]:.1%}" in title and "test" in title
+korean = f"결정 경계\n시험 데이터 {len(X_test)}개에서 정확도 {tests[0][1]:.1%}"
+fig.axes[0].set_title(tr(title, korean))
 fig
 
 # %% [markdown]

@@ -43,13 +43,33 @@ import math
 import numpy as np
 
 from microgradx import Value
+from microgradx.course import setup_figures, tr
 from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
 from microgradx.numeric import numerical_gradient
 from microgradx.viz import plot_paths
 
+setup_figures()  # Korean text in figures, and a minus sign every font has
+KOREAN = {  # the Korean edition's words for the legends; order matters ("damped Newton" first)
+    "gradient descent": "경사 하강법",
+    "damped Newton": "감쇠 뉴턴 방법",
+    "Newton": "뉴턴 방법",
+    "no Hessian": "헤시안 없음",
+    " steps": "단계",
+    "minimum": "최솟값",
+    "the 2-cycle": "2-주기",
+}
+
+
+def in_korean(text):
+    for en, ko in KOREAN.items():
+        text = text.replace(en, ko)
+    return text
+
 
 def legend_outside(fig, width=9.4):
     """Move a contour plot's legend to the right of the axes, off the contours."""
+    for line in fig.axes[0].get_lines():
+        line.set_label(tr(line.get_label(), in_korean(line.get_label())))
     fig.axes[0].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.set_size_inches(width, 4.8)
     return fig
@@ -148,8 +168,16 @@ J_numeric = np.array(
     [numerical_gradient(lambda *x, i=i: wide(*x)[i], point, h=1e-6) for i in range(m)]
 )
 J_reverse, J_forward = np.array(reverse_rows), np.array(forward_columns).T
-print(f"reverse mode: {len(reverse_rows)} backward passes, one row each")
-print(f"forward mode: {len(forward_columns)} dual-number passes, one column each")
+print(
+    tr("reverse mode:", "후진 모드:"),
+    len(reverse_rows),
+    tr("backward passes, one row each", "번의 역전파, 한 번에 한 행"),
+)
+print(
+    tr("forward mode:", "전진 모드:"),
+    len(forward_columns),
+    tr("dual-number passes, one column each", "번의 이중수 계산, 한 번에 한 열"),
+)
 assert np.allclose(J_reverse, J_numeric, rtol=0, atol=1e-8)  # each backward pass: a full row
 assert np.allclose(J_forward, J_numeric, rtol=0, atol=1e-8)  # each forward pass: a full column
 jvp_columns = [jvp(wide, point, [1.0 if k == j else 0.0 for k in range(n)])[1] for j in range(n)]
@@ -254,8 +282,8 @@ def newton():
 alpha = 0.03
 gd_path, newton_path = gradient_descent(lr=alpha), newton()
 gd_steps, newton_steps = len(gd_path) - 1, len(newton_path) - 1
-print(f"gradient descent: {gd_steps} steps to {gd_path[-1]}")
-print(f"Newton:           {newton_steps} steps to {newton_path[-1]}")
+print(tr("gradient descent:", "경사 하강법:"), gd_steps, tr("steps to", "단계, 도착"), gd_path[-1])
+print(tr("Newton:", "뉴턴 방법:"), newton_steps, tr("steps to", "단계, 도착"), newton_path[-1])
 assert np.allclose(gd_path[-1], [1, 1], atol=1e-5)
 assert np.allclose(newton_path[-1], [1, 1], atol=1e-9)
 assert newton_steps * 20 < gd_steps < max_steps
@@ -269,11 +297,16 @@ assert newton_steps * 20 < gd_steps < max_steps
 # %%
 heights = [valley(*theta) for theta in newton_path]
 eigenvalues = [np.linalg.eigvalsh(np.array(valley_hessian(*theta))) for theta in newton_path]
-print(" k   (x, y)              f        eigenvalues of H")
+print(" k   (x, y)              f        " + tr("eigenvalues of H", "H의 고유값"))
 for k, (theta, h, lam) in enumerate(zip(newton_path, heights, eigenvalues, strict=True)):
     print(f"{k:>2}   ({theta[0]:+.3f}, {theta[1]:+.3f})   {h:8.2e}   {lam[0]:+7.2f} {lam[1]:+7.2f}")
 rises = sum(after > before for before, after in itertools.pairwise(heights))
-print(f"f rises on {rises} of {newton_steps} Newton steps")
+print(
+    tr(
+        f"f rises on {rises} of {newton_steps} Newton steps",
+        f"뉴턴 방법 {newton_steps}단계 중 {rises}단계에서 f가 커진다",
+    )
+)
 assert eigenvalues[0][0] < 0 < eigenvalues[0][1]  # indefinite at the start: a saddle model
 assert heights[1] > heights[0] and rises >= 2
 assert all(lam[0] > 0 for lam in eigenvalues[-3:])  # positive definite near the minimum
@@ -385,14 +418,22 @@ results = {
 for name, path in results.items():
     heights_along = [valley(*theta) for theta in path]
     downhill = all(b <= a for a, b in itertools.pairwise(heights_along))
+    steps_taken = f"{len(path) - 1:>5}" + tr(" steps, ends at", "단계, 도착")
+    always = tr("always downhill:", "항상 내리막:")
     print(
-        f"{name:>24}: {len(path) - 1:>5} steps, ends at {np.round(path[-1], 6)}, "
-        f"always downhill: {downhill}"
+        f"{tr(name, in_korean(name)):>24}: {steps_taken} {np.round(path[-1], 6)},",
+        always,
+        downhill,
     )
     assert np.allclose(path[-1], [1, 1], atol=1e-5)
     if name != "Newton":  # (Levenberg–Marquardt by construction: it keeps only such steps)
         assert downhill
-print(f"Levenberg–Marquardt refused {lm_refused} steps that would have raised f")
+print(
+    tr(
+        f"Levenberg–Marquardt refused {lm_refused} steps that would have raised f",
+        f"Levenberg–Marquardt는 f를 키웠을 걸음 {lm_refused}개를 거절했다",
+    )
+)
 assert len(damped_path) < len(newton_path) and len(bfgs_path) < 30 and len(lm_path) < 30
 
 # %% [markdown]
@@ -414,7 +455,9 @@ def turns_back(path):
 
 turns = {name: turns_back(path) for name, path in results.items()}
 for name, count in turns.items():
-    print(f"{name:>24}: turns back {count} times in {len(results[name]) - 1} steps")
+    taken = len(results[name]) - 1
+    said = tr(f"turns back {count} times in {taken} steps", f"{taken}단계 중 {count}번 되돌아감")
+    print(f"{tr(name, in_korean(name)):>24}: {said}")
 assert turns["BFGS (no Hessian)"] >= 3  # BFGS zig-zags …
 assert turns["BFGS (no Hessian)"] > max(turns["damped Newton"], turns["Levenberg–Marquardt"])
 
@@ -444,8 +487,16 @@ gd_error = np.linalg.norm(gd_path - 1, axis=1)
 newton_error = np.linalg.norm(newton_path - 1, axis=1)
 gd_rate = np.mean(gd_error[-100:] / gd_error[-101:-1])
 predicted = 1 - alpha * lam_min
-print(f"GD: error ratio per step {gd_rate:.6f}, predicted 1 - αλ_min = {predicted:.6f}")
-print("Newton: errors of the last steps", [f"{e:.1e}" for e in newton_error[-4:]])
+print(
+    tr("GD: error ratio per step", "경사 하강법: 단계당 오차 비율"),
+    f"{gd_rate:.6f},",
+    tr("predicted", "예측"),
+    f"1 - αλ_min = {predicted:.6f}",
+)
+print(
+    tr("Newton: errors of the last steps", "뉴턴 방법: 마지막 단계들의 오차"),
+    [f"{e:.1e}" for e in newton_error[-4:]],
+)
 assert abs(gd_rate - predicted) < 1e-4
 for before, after in zip(newton_error[-4:-1], newton_error[-3:], strict=True):
     assert after < before**2  # quadratic: e_{k+1} < e_k²
@@ -457,10 +508,10 @@ for before, after in zip(newton_error[-4:-1], newton_error[-3:], strict=True):
 # tells us the limit before we try.
 
 # %%
-print(f"largest curvature {lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
+print(tr("largest curvature", "가장 큰 곡률"), f"{lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
 assert alpha < 2 / lam_max < 0.045
 too_big = gradient_descent(lr=0.045)
-print(f"α = 0.045: {len(too_big) - 1} steps, the last four points:")
+print(f"α = 0.045: {len(too_big) - 1}" + tr(" steps, the last four points:", "단계, 마지막 네 점:"))
 print(np.round(too_big[-4:], 4))
 assert len(too_big) - 1 == max_steps  # never converges …
 assert np.abs(too_big[-1] - too_big[-3]).max() < 1e-12  # … it alternates between two points
@@ -474,7 +525,12 @@ assert np.linalg.norm(too_big[-1] - too_big[-2]) > 0.1
 # %%
 repeats = [np.abs(too_big[k] - too_big[k + 2]).max() for k in range(len(too_big) - 2)]
 locked = next(k for k, gap in enumerate(repeats) if gap < 1e-12)
-print(f"from step {locked} on, the iterates repeat every second step")
+print(
+    tr(
+        f"from step {locked} on, the iterates repeat every second step",
+        f"{locked}단계부터 반복점이 두 단계마다 되풀이된다",
+    )
+)
 assert np.abs(too_big[locked::2] - too_big[locked]).max() < 1e-9  # one point …
 assert np.abs(too_big[locked + 1 :: 2] - too_big[locked + 1]).max() < 1e-9  # … and the other
 fig = plot_paths(
