@@ -584,8 +584,8 @@ assert sorted(params) == sorted(
 )
 
 # %% [markdown]
-# > **Correcting the notes.** Note 003's derivation is right in spirit but trips a careful
-# > reader three times:
+# > **Correcting the notes.** Note 003's derivation is right in spirit but can mislead a
+# > beginner in three places:
 # >
 # > 1. **One letter, three meanings.** $n$ is the *index* of an input ($x_n$, $w^1_{nm}$, and
 # >    also the number of inputs), the output's pre-activation ($y = \mathrm{Identity}(n)$),
@@ -599,10 +599,11 @@ assert sorted(params) == sorted(
 # >    $\frac{\partial J}{\partial w^1_{nm}} = \frac1N \sum_i 2(y_i - t_i) \cdot
 # >    \mathrm{Identity}'(s_i) \cdot w^2_m \cdot \mathrm{ReLU}'(s_{im}) \cdot x_{in}$.
 # >    A mean of products is not a product of means; checked below.
-# > 3. **The $\mathrm{Identity}'$ factor.** The notes' chain has the factor
-# >    $\partial y/\partial n = \mathrm{Identity}'(n)$, which their "common part" keeps and
-# >    a quick reading drops. It equals 1 here, but it is where a sigmoid or tanh output
-# >    would put its $f'$; it stays in the formula below.
+# > 3. **The $\mathrm{Identity}'$ factor.** The chain has the factor
+# >    $\partial y/\partial n = \mathrm{Identity}'(n)$. It equals 1 here, so it is easy to
+# >    drop (an earlier version of this notebook did), but it is where a sigmoid or tanh
+# >    output would put its $f'$, and without it such a network gets wrong gradients. It
+# >    stays in the formula below, and in the code.
 #
 # With biases added (microgradx's neurons have them), for one sample $x = (x_1, \dots, x_d)$:
 #

@@ -15,6 +15,13 @@
 # %% [markdown]
 # # 7 · Optimizers: SGD, Momentum, AdaGrad, RMSProp, Adam
 #
+# 📖 Note 003 · Loss를 최소화 하려면? (1차 미분: Gradient Descent and its variants SGD,
+# AdaGrad, Momentum, RMSProp, Adam) and 003 · Gradient Descent (Parameter Update,
+# $\theta^+ = \theta - \alpha\, \partial J/\partial\theta$ with the step size $\alpha$,
+# which notes 000/001 call the learning rate $\eta$). A word on names: the notes' "Stochastic"
+# (훈련 단위) trains on one example at a time; `sgd` here, as in `torch.optim.SGD`, is the
+# plain update rule, applied to whatever batch it is given (mini-batches below).
+#
 # Plain gradient descent takes the same step size $\alpha$ in every direction. Its
 # variants, the first-order methods the notes list, change the step using the gradients
 # seen so far. For each parameter $\theta$ with gradient $g$ at step $t = 1, 2, \dots$
@@ -37,13 +44,6 @@
 # $m$ with an RMSProp-like $s$, both *bias-corrected* (below). These are `torch.optim`'s
 # formulas and defaults ($\epsilon$ is added outside the square root, RMSProp's $\rho$ is
 # called `alpha` there and here); microgradx's optimizers say which they use:
-#
-# 📖 Note 003 · Loss를 최소화 하려면? (1차 미분: Gradient Descent and its variants SGD,
-# AdaGrad, Momentum, RMSProp, Adam) and 003 · Gradient Descent (Parameter Update,
-# $\theta^+ = \theta - \alpha\, \partial J/\partial\theta$ with the step size $\alpha$,
-# which notes 000/001 call the learning rate $\eta$). A word on names: the notes' "Stochastic"
-# (훈련 단위) trains on one example at a time; `sgd` here, as in `torch.optim.SGD`, is the
-# plain update rule, applied to whatever batch it is given (mini-batches below).
 
 # %%
 # %matplotlib inline
@@ -385,6 +385,7 @@ spread = {name: np.ptp(val_loss[name]) for name in NAMES}  # across seeds, per o
 means = sorted(val_loss[name].mean() for name in NAMES)
 assert on_seed_0[0] != chosen and on_seed_0[-1] == chosen  # seed 0 alone ranks it last
 assert spread[chosen] > means[1] - means[0]  # its own seeds differ more than its lead
+assert max(spread.values()) > means[-1] - means[0]  # the seed moves more than the optimizer
 
 # %% [markdown]
 # Seed 0 alone and the three seeds together disagree completely: on seed 0 plain SGD has
