@@ -800,7 +800,7 @@ print(
     len(rules) + 1,
     tr(
         "rules agree with central differences, to first and second order",
-        "개 규칙이 1차와 2차 모두 중심 차분과 일치",
+        "개 규칙이 한 번·두 번 미분한 값 모두 중심 차분과 일치",
     ),
 )
 
