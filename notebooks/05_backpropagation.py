@@ -36,8 +36,9 @@ import numpy as np
 from IPython.display import SVG, display
 
 from microgradx import MLP, SGD, Value, explore, fit, grad, losses, topological_order, zero_grad
-from microgradx.course import tr
+from microgradx.course import show_glossary, tr
 from microgradx.data import make_regression
+from microgradx.glossary import lookup
 from microgradx.numeric import GradcheckError, central_difference, gradcheck, gradgradcheck
 from microgradx.viz import backward_steps, draw_dot, render_backward_steps
 
@@ -46,6 +47,19 @@ def fmt(v):
     """One number format for the whole notebook: 4 significant digits, as in the drawings."""
     return f"{v:#.4g}"
 
+
+# %% [markdown]
+# Terms used in this notebook, from the course's one glossary (Korean as the notes spell
+# it; the last column names the note):
+
+# %%
+terms = (
+    "backpropagation, chain rule, composite function, partial derivative, computational "
+    "graph, topological order, local gradient, upstream gradient, common factor, "
+    "indirect parameter, cross-entropy, estimated probability, observed distribution, "
+    "update, automatic differentiation"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## The chain rule by hand

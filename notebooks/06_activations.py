@@ -32,12 +32,24 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import MLP, Neuron, Value, losses
-from microgradx.course import setup_figures, tr
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.data import make_moons
 from microgradx.functional import grad
+from microgradx.glossary import lookup
 from microgradx.numeric import central_difference
 
 setup_figures()  # Korean text in figures, and a minus sign every font has
+
+# %% [markdown]
+# Terms used in this notebook, from the course's one glossary (Korean as the notes spell
+# it; the last column names the note):
+
+# %%
+terms = (
+    "activation function, sigmoid function, local gradient, vanishing gradient, "
+    "saturation, decision boundary"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## Four activations and their derivatives

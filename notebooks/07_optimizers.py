@@ -53,8 +53,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import MLP, Adam, Value
-from microgradx.course import setup_figures, tr
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.data import make_moons, train_val_test_split
+from microgradx.glossary import lookup
 from microgradx.train import OPTIMIZERS, evaluate, fit
 from microgradx.viz import plot_decision_boundary, plot_paths
 
@@ -73,6 +74,18 @@ stated = {
 for name, values in stated.items():
     used = OPTIMIZERS[name]([Value(0.0)], lr=0.1).hyperparameters()
     assert all(used[key] == value for key, value in values.items()), name
+
+# %% [markdown]
+# Terms used in this notebook, from the course's one glossary (Korean as the notes spell
+# it; the last column names the note):
+
+# %%
+terms = (
+    "gradient descent, learning rate, step size, 1차 미분, momentum, bias correction, "
+    "training unit, mini-batch, epoch, observed data, training data, validation data, "
+    "test data"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## Adam's bias correction

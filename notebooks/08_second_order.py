@@ -43,8 +43,9 @@ import math
 import numpy as np
 
 from microgradx import Value
-from microgradx.course import setup_figures, tr
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
+from microgradx.glossary import lookup
 from microgradx.numeric import numerical_gradient
 from microgradx.viz import plot_paths
 
@@ -74,6 +75,17 @@ def legend_outside(fig, width=9.4):
     fig.set_size_inches(width, 4.8)
     return fig
 
+
+# %% [markdown]
+# Terms used in this notebook, from the course's one glossary (Korean as the notes spell
+# it; the last column names the note):
+
+# %%
+terms = (
+    "Jacobian, Hessian, 1차 미분, 1.5차 미분, 2차 미분, positive definite, eigenvalue, Newton's "
+    "method, quasi-Newton method, line search, forward mode, reverse mode, dual number"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## The Jacobian

@@ -35,8 +35,9 @@ import numpy as np
 from IPython.display import SVG, display
 
 from microgradx import MLP, SGD, Value, explore, fit, grad, losses, topological_order, zero_grad
-from microgradx.course import tr
+from microgradx.course import show_glossary, tr
 from microgradx.data import make_regression
+from microgradx.glossary import lookup
 from microgradx.numeric import GradcheckError, central_difference, gradcheck, gradgradcheck
 from microgradx.viz import backward_steps, draw_dot, render_backward_steps
 
@@ -45,6 +46,19 @@ def fmt(v):
     """One number format for the whole notebook: 4 significant digits, as in the drawings."""
     return f"{v:#.4g}"
 
+
+# %% [markdown]
+# 이 노트북에서 쓰는 용어입니다. 과정 전체가 함께 쓰는 용어집에서 가져왔습니다(한국어는 노트의
+# 표기를 따르고, 마지막 열은 그 표기를 쓰는 노트입니다):
+
+# %%
+terms = (
+    "backpropagation, chain rule, composite function, partial derivative, computational "
+    "graph, topological order, local gradient, upstream gradient, common factor, "
+    "indirect parameter, cross-entropy, estimated probability, observed distribution, "
+    "update, automatic differentiation"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## 손으로 하는 연쇄 법칙

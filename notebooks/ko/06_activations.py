@@ -31,12 +31,24 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import MLP, Neuron, Value, losses
-from microgradx.course import setup_figures, tr
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.data import make_moons
 from microgradx.functional import grad
+from microgradx.glossary import lookup
 from microgradx.numeric import central_difference
 
 setup_figures()  # Korean text in figures, and a minus sign every font has
+
+# %% [markdown]
+# 이 노트북에서 쓰는 용어입니다. 과정 전체가 함께 쓰는 용어집에서 가져왔습니다(한국어는 노트의
+# 표기를 따르고, 마지막 열은 그 표기를 쓰는 노트입니다):
+
+# %%
+terms = (
+    "activation function, sigmoid function, local gradient, vanishing gradient, "
+    "saturation, decision boundary"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## 네 가지 활성화 함수와 그 미분

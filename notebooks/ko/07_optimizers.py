@@ -52,8 +52,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from microgradx import MLP, Adam, Value
-from microgradx.course import setup_figures, tr
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.data import make_moons, train_val_test_split
+from microgradx.glossary import lookup
 from microgradx.train import OPTIMIZERS, evaluate, fit
 from microgradx.viz import plot_decision_boundary, plot_paths
 
@@ -72,6 +73,18 @@ stated = {
 for name, values in stated.items():
     used = OPTIMIZERS[name]([Value(0.0)], lr=0.1).hyperparameters()
     assert all(used[key] == value for key, value in values.items()), name
+
+# %% [markdown]
+# 이 노트북에서 쓰는 용어입니다. 과정 전체가 함께 쓰는 용어집에서 가져왔습니다(한국어는 노트의
+# 표기를 따르고, 마지막 열은 그 표기를 쓰는 노트입니다):
+
+# %%
+terms = (
+    "gradient descent, learning rate, step size, 1차 미분, momentum, bias correction, "
+    "training unit, mini-batch, epoch, observed data, training data, validation data, "
+    "test data"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## Adam의 편향 보정

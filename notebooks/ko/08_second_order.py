@@ -41,8 +41,9 @@ import math
 import numpy as np
 
 from microgradx import Value
-from microgradx.course import setup_figures, tr
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
+from microgradx.glossary import lookup
 from microgradx.numeric import numerical_gradient
 from microgradx.viz import plot_paths
 
@@ -72,6 +73,17 @@ def legend_outside(fig, width=9.4):
     fig.set_size_inches(width, 4.8)
     return fig
 
+
+# %% [markdown]
+# 이 노트북에서 쓰는 용어입니다. 과정 전체가 함께 쓰는 용어집에서 가져왔습니다(한국어는 노트의
+# 표기를 따르고, 마지막 열은 그 표기를 쓰는 노트입니다):
+
+# %%
+terms = (
+    "Jacobian, Hessian, 1차 미분, 1.5차 미분, 2차 미분, positive definite, eigenvalue, Newton's "
+    "method, quasi-Newton method, line search, forward mode, reverse mode, dual number"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 
 # %% [markdown]
 # ## 야코비안
