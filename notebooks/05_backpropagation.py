@@ -122,6 +122,9 @@ assert abs(f_prime_at_g * g_prime - F_prime) < 1e-12 and abs(numeric - F_prime) 
 # %% [markdown]
 # ## The same by `backward()`
 #
+# 📖 Note 003 · Backpropagation (the graph exercise: "Loss $J(z)$에 대해 $x, y, z$의 미분을
+# 구하라!"), done by the library.
+#
 # A `Value` remembers how it was made. Building $z$ from `Value`s records a graph (계산
 # 그래프, a computational graph); `draw_dot` draws it. Every node shows its `data`; its `grad`
 # reads "—" and the caption says the gradients are not computed yet, because `backward()`
@@ -172,6 +175,8 @@ assert "grad 0.000" in constant_box and abs(c.grad - 2 * t0 * x0) < 1e-12
 
 # %% [markdown]
 # ## `backward()` from scratch
+#
+# Beyond the notes: the notes describe the algorithm; here it is, as code.
 #
 # What does `backward()` do? Here it is in full, for `+`, `*`, `tanh` and integer powers,
 # the way karpathy's micrograd builds it. Each operation records its inputs and its local
@@ -241,6 +246,8 @@ assert abs(xs.grad - x.grad) < 1e-12 and abs(ys.grad - y.grad) < 1e-12
 # %% [markdown]
 # ## Two classic bugs
 #
+# Beyond the notes.
+#
 # **`=` instead of `+=`.** Write $z = t \cdot t$ instead of $t^2$: now $t$ is used *twice*,
 # as both inputs of one product, and reaches $z$ along two paths. The chain rule sums over
 # paths, $\partial z/\partial t = t + t = 2t$. A backward pass that *assigns*
@@ -305,6 +312,8 @@ assert without.max() > 4 and abs(without[-1] - 3) > 0.5  # overshoots, still swi
 
 # %% [markdown]
 # ## The library's engine does the same
+#
+# Beyond the notes.
 #
 # microgradx's `Value` is this design made dependable: the local derivatives live in one
 # rule table (`microgradx/ops.py`) instead of inside each method, the topological sort is
@@ -463,6 +472,8 @@ page
 
 # %% [markdown]
 # ## Summing over paths, accumulating across calls: two different things
+#
+# Beyond the notes.
 #
 # Within **one** backward pass, a value used twice influences the output along two paths,
 # and the multivariable chain rule *sums* the contributions: for $c = a + a$,
@@ -786,6 +797,8 @@ assert np.allclose(final[0], final[2], rtol=0, atol=1e-9)  # fit sums the batch 
 
 # %% [markdown]
 # ## `gradcheck`: how to trust an autodiff rule
+#
+# 📖 Note 000/001 · 수치 미분 (numerical differentiation), put to work on the rule table.
 #
 # Every local derivative in `microgradx` lives in one rule table (`microgradx/ops.py`). A
 # wrong entry would silently give wrong gradients everywhere, so each rule is checked

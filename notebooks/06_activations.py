@@ -54,6 +54,8 @@ show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 # %% [markdown]
 # ## Four activations and their derivatives
 #
+# 📖 Note 003 · 주요 Activation Function의 미분 (Sigmoid, Tanh, ReLU, Leaky ReLU).
+#
 # | | $f(x)$ | $f'(x)$ |
 # |---|---|---|
 # | sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $\sigma(x)\,(1 - \sigma(x))$ |

@@ -90,6 +90,8 @@ show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 # %% [markdown]
 # ## Adam's bias correction
 #
+# Beyond the notes, which name Adam without its formulas: 편향 보정 (bias correction).
+#
 # $m$ and $s$ start at 0, so early on they are biased towards 0: with a constant gradient
 # $g$, $m_t = (1 - \beta_1)(g + \beta_1 g + \dots + \beta_1^{t-1} g) = (1 - \beta_1^t)\, g$,
 # only $0.1\,g$ after the first step. Adam divides the bias out:
@@ -178,6 +180,8 @@ for g in (0.001, 1000.0):  # the corrected first step is α whatever the size of
 
 # %% [markdown]
 # ## Five optimizers in the curved valley
+#
+# 📖 Note 003 · Loss를 최소화 하려면? (the 1st-order list), on a 2-parameter loss surface.
 #
 # The curved valley of notebook 8 (optional; nothing of it is needed here),
 # $f(x, y) = (1 - x)^2 + 5\,(y - x^2)^2$ with its minimum at $(1, 1)$, started at

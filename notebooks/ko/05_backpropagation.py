@@ -120,6 +120,9 @@ assert abs(f_prime_at_g * g_prime - F_prime) < 1e-12 and abs(numeric - F_prime) 
 # %% [markdown]
 # ## 같은 계산을 `backward()`로
 #
+# 📖 노트 003 · Backpropagation ("Loss $J(z)$에 대해 $x, y, z$의 미분을 구하라!")을
+# 라이브러리로 풉니다.
+#
 # `Value`는 자신이 어떻게 만들어졌는지 기억합니다. `Value`로 $z$를 만들면 계산 그래프가
 # 기록되고, `draw_dot`이 그것을 그립니다. 노드마다 `data`가 보이고, `backward()`를 아직 하지
 # 않았으므로 `grad`는 "—"이며, 그림 설명에도 기울기를 아직 계산하지 않았다고 나옵니다.
@@ -168,6 +171,8 @@ assert "grad 0.000" in constant_box and abs(c.grad - 2 * t0 * x0) < 1e-12
 
 # %% [markdown]
 # ## `backward()`를 밑바닥부터
+#
+# 노트에는 없는 내용입니다. 노트가 설명한 알고리즘을 코드로 옮깁니다.
 #
 # `backward()`는 무엇을 할까요? 여기 `+`, `*`, `tanh`, 정수 거듭제곱에 대한 전체 코드가
 # 있습니다. karpathy의 micrograd가 만드는 방식 그대로입니다. 각 연산은 입력과 Local Gradient를
@@ -236,6 +241,8 @@ assert abs(xs.grad - x.grad) < 1e-12 and abs(ys.grad - y.grad) < 1e-12
 # %% [markdown]
 # ## 대표적인 버그 두 가지
 #
+# 노트에는 없는 내용입니다.
+#
 # **`+=` 대신 `=`.** $t^2$ 대신 $z = t \cdot t$라고 쓰면 $t$가 곱셈의 두 입력으로 *두 번*
 # 쓰이고, 두 경로로 $z$에 닿습니다. 연쇄 법칙은 경로들을 더합니다:
 # $\partial z/\partial t = t + t = 2t$. `parent.grad = local * node.grad`로 *대입하는* 역전파는
@@ -299,6 +306,8 @@ assert without.max() > 4 and abs(without[-1] - 3) > 0.5  # overshoots, still swi
 
 # %% [markdown]
 # ## 라이브러리의 엔진도 똑같이 한다
+#
+# 노트에는 없는 내용입니다.
 #
 # microgradx의 `Value`는 이 설계를 믿을 수 있게 다듬은 것입니다. Local Gradient는 메서드마다
 # 흩어져 있지 않고 규칙표 하나(`microgradx/ops.py`)에 있고, 위상 정렬은 반복문으로 하며
@@ -453,6 +462,8 @@ page
 
 # %% [markdown]
 # ## 경로에 걸친 합과 호출에 걸친 누적: 서로 다른 두 가지
+#
+# 노트에는 없는 내용입니다.
 #
 # 역전파 **한 번** 안에서 두 번 쓰인 값은 두 경로로 출력에 영향을 주고, 다변수 연쇄 법칙은 그
 # 기여를 *더합니다*. $c = a + a$이면 $\partial c/\partial a = 2$입니다. 이것은 수학이고, 위에서
@@ -766,6 +777,8 @@ assert np.allclose(final[0], final[2], rtol=0, atol=1e-9)  # fit sums the batch 
 
 # %% [markdown]
 # ## `gradcheck`: 자동 미분 규칙을 믿는 방법
+#
+# 📖 노트 000/001 · 수치 미분을 규칙표 확인에 씁니다.
 #
 # `microgradx`의 모든 Local Gradient는 규칙표 하나(`microgradx/ops.py`)에 있습니다. 잘못된
 # 항목 하나가 조용히 모든 곳의 기울기를 틀리게 만들 수 있으므로, 규칙마다

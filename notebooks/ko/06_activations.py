@@ -53,6 +53,8 @@ show_glossary(tuple(lookup(word) for word in terms.split(", ")))
 # %% [markdown]
 # ## 네 가지 활성화 함수와 그 미분
 #
+# 📖 노트 003 · 주요 Activation Function의 미분 (Sigmoid, Tanh, ReLU, Leaky ReLU).
+#
 # | | $f(x)$ | $f'(x)$ |
 # |---|---|---|
 # | Sigmoid | $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ | $\sigma(x)\,(1 - \sigma(x))$ |
