@@ -93,7 +93,7 @@ def render_backward_steps(
         )
     rankdir = _check_rankdir(rankdir)
     param_set = _parameter_set(params, "render_backward_steps")
-    frames = []
+    frames: list[tuple[int, graphviz.Digraph]] = []
     # Without leaves the frames are numbered among the operations, so that five frames read
     # "1 of 5" … "5 of 5" rather than skipping the leaves' step numbers.
     operations = sum(1 for node in plan.order if node._fn is not None)
