@@ -36,7 +36,7 @@ import numpy as np
 from IPython.display import SVG, display
 
 from microgradx import MLP, SGD, Value, explore, fit, grad, losses, topological_order, zero_grad
-from microgradx.course import show_glossary, tr
+from microgradx.course import LANG, show_glossary, tr
 from microgradx.data import make_regression
 from microgradx.glossary import lookup
 from microgradx.numeric import GradcheckError, central_difference, gradcheck, gradgradcheck
@@ -128,7 +128,7 @@ assert abs(f_prime_at_g * g_prime - F_prime) < 1e-12 and abs(numeric - F_prime) 
 # A `Value` remembers how it was made. Building $z$ from `Value`s records a graph (계산
 # 그래프, a computational graph); `draw_dot` draws it. Every node shows its `data`; its `grad`
 # reads "—" and the caption says the gradients are not computed yet, because `backward()`
-# has not run.
+# has not run (the constant 2 is explained below).
 
 # %%
 x = Value(x0, label="x")
@@ -140,7 +140,8 @@ t.label = "t"
 z = t**2
 z.label = "z"
 before = draw_dot(z)
-assert before.source.count("grad —") == len(topological_order(z))  # no grads yet
+trainable = [v for v in topological_order(z) if v.requires_grad]  # all but the constant 2
+assert before.source.count("grad —") == len(trainable)  # no grads yet
 before
 
 # %% [markdown]
@@ -160,12 +161,11 @@ assert "grad —" not in after.source and f"grad {fmt(x.grad)}" in after.source
 after
 
 # %% [markdown]
-# The grey box is the constant 2 of $2x$ (an unlabelled leaf). It does not show the chain
-# rule's $\partial z/\partial 2 = 2t \cdot x = 4.56$, and that is the convention:
-# `backward()` computes gradients only for values that can be trained, a constant never is,
-# so its box says it got none ("grad 0.000" here, the 0 it started with; newer versions of
-# `draw_dot` and the explorer write "no grad (constant)"). Make the 2 a `Value` of its own
-# and it gets its 4.56:
+# The grey box is the constant 2 of $2x$ (an unlabelled leaf). It reads "no grad
+# (constant)", here and in the explorer alike, although the chain rule would give
+# $\partial z/\partial 2 = 2t \cdot x = 4.56$: `backward()` computes gradients only for the
+# values that can be trained, and a number written into an expression never is. Make the 2
+# a `Value` of its own and it gets its 4.56:
 
 # %%
 constant_box = next(line for line in after.source.splitlines() if "data 2.000" in line)
@@ -174,7 +174,7 @@ c = Value(2.0, label="c")
 print(tr("the constant's box:", "상수의 상자:"), constant_box.split('"')[1])
 print(tr("the same 2 as a Value: c.grad =", "같은 2를 Value로: c.grad ="), fmt(c.grad))
 shown = constant_box.split('"')[1]
-assert "4.560" not in shown and ("grad 0.000" in shown or "no grad" in shown)  # none computed
+assert "no grad (constant)" in shown and "no grad (constant)" in explore(z).html
 assert abs(c.grad - 2 * t0 * x0) < 1e-12
 
 # %% [markdown]
@@ -465,14 +465,14 @@ with tempfile.TemporaryDirectory() as frames_dir:
 # ### In the explorer
 #
 # `microgradx.explore(o_node)` shows the same graph as one self-contained page (it needs
-# no network): step forward and backward through the backward pass, move the inputs and
-# watch every gradient change. Its numbers come from a JavaScript twin of the rule table,
-# tested against Python's.
+# no network; `lang="ko"` gives the Korean page, which the Korean edition shows): step
+# forward and backward through the backward pass, move the inputs and watch every gradient
+# change. Its numbers come from a JavaScript twin of the rule table, tested against Python's.
 
 # %%
-page = explore(o_node, title="o = tanh(x1·w1 + x2·w2 + b)")
+page = explore(o_node, title="o = tanh(x1·w1 + x2·w2 + b)", lang=LANG)
 assert page.html.startswith("<!DOCTYPE html>") and "x1w1 + x2w2" in page.html
-page
+display(page, include=["text/html"])  # the page only: its size in bytes differs by language
 
 # %% [markdown]
 # ## Summing over paths, accumulating across calls: two different things

@@ -35,7 +35,7 @@ import numpy as np
 from IPython.display import SVG, display
 
 from microgradx import MLP, SGD, Value, explore, fit, grad, losses, topological_order, zero_grad
-from microgradx.course import show_glossary, tr
+from microgradx.course import LANG, show_glossary, tr
 from microgradx.data import make_regression
 from microgradx.glossary import lookup
 from microgradx.numeric import GradcheckError, central_difference, gradcheck, gradgradcheck
@@ -125,7 +125,8 @@ assert abs(f_prime_at_g * g_prime - F_prime) < 1e-12 and abs(numeric - F_prime) 
 #
 # `Value`는 자신이 어떻게 만들어졌는지 기억합니다. `Value`로 $z$를 만들면 계산 그래프가
 # 기록되고, `draw_dot`이 그것을 그립니다. 노드마다 `data`가 보이고, `backward()`를 아직 하지
-# 않았으므로 `grad`는 "—"이며, 그림 설명에도 기울기를 아직 계산하지 않았다고 나옵니다.
+# 않았으므로 `grad`는 "—"이며, 그림 설명에도 기울기를 아직 계산하지 않았다고 나옵니다(상수
+# 2는 아래에서 설명합니다).
 
 # %%
 x = Value(x0, label="x")
@@ -137,7 +138,8 @@ t.label = "t"
 z = t**2
 z.label = "z"
 before = draw_dot(z)
-assert before.source.count("grad —") == len(topological_order(z))  # no grads yet
+trainable = [v for v in topological_order(z) if v.requires_grad]  # all but the constant 2
+assert before.source.count("grad —") == len(trainable)  # no grads yet
 before
 
 # %% [markdown]
@@ -156,11 +158,11 @@ assert "grad —" not in after.source and f"grad {fmt(x.grad)}" in after.source
 after
 
 # %% [markdown]
-# 회색 상자는 $2x$의 상수 2입니다(이름 없는 잎). 연쇄 법칙의
-# $\partial z/\partial 2 = 2t \cdot x = 4.56$이 상자에 나오지 않는데, 이것이 약속입니다.
-# `backward()`는 학습될 수 있는 값의 기울기만 계산하고 상수는 결코 학습되지 않으므로, 상자는
-# 기울기를 받지 않았다고 알려 줍니다(여기서는 처음 값 그대로인 "grad 0.000", `draw_dot`과
-# 탐색기의 새 버전에서는 "no grad (constant)"). 2를 따로 `Value`로 만들면 4.56을 받습니다:
+# 회색 상자는 $2x$의 상수 2입니다(이름 없는 잎). 연쇄 법칙으로는
+# $\partial z/\partial 2 = 2t \cdot x = 4.56$이지만, 여기서도 탐색기에서도 상자에는
+# "no grad (constant)"(기울기 없음, 상수)라고 나옵니다. `backward()`는 학습될 수 있는 값의
+# 기울기만 계산하는데, 식 안에 적어 넣은 숫자는 결코 학습되지 않기 때문입니다. 2를 따로
+# `Value`로 만들면 4.56을 받습니다:
 
 # %%
 constant_box = next(line for line in after.source.splitlines() if "data 2.000" in line)
@@ -169,7 +171,7 @@ c = Value(2.0, label="c")
 print(tr("the constant's box:", "상수의 상자:"), constant_box.split('"')[1])
 print(tr("the same 2 as a Value: c.grad =", "같은 2를 Value로: c.grad ="), fmt(c.grad))
 shown = constant_box.split('"')[1]
-assert "4.560" not in shown and ("grad 0.000" in shown or "no grad" in shown)  # none computed
+assert "no grad (constant)" in shown and "no grad (constant)" in explore(z).html
 assert abs(c.grad - 2 * t0 * x0) < 1e-12
 
 # %% [markdown]
@@ -454,14 +456,15 @@ with tempfile.TemporaryDirectory() as frames_dir:
 # %% [markdown]
 # ### 탐색기에서
 #
-# `microgradx.explore(o_node)`는 같은 그래프를 네트워크 없이 열리는 페이지 하나로 보여 줍니다.
+# `microgradx.explore(o_node)`는 같은 그래프를 네트워크 없이 열리는 페이지 하나로 보여 줍니다
+# (`lang="ko"`를 주면 한국어 페이지이고, 한국어판은 그것을 보여 줍니다).
 # 역전파를 한 단계씩 앞뒤로 움직이고, 입력을 바꾸며 모든 기울기가 변하는 것을 볼 수 있습니다.
 # 페이지의 숫자는 규칙표를 자바스크립트로 옮긴 것에서 나오며, 파이썬과 비교해 시험합니다.
 
 # %%
-page = explore(o_node, title="o = tanh(x1·w1 + x2·w2 + b)")
+page = explore(o_node, title="o = tanh(x1·w1 + x2·w2 + b)", lang=LANG)
 assert page.html.startswith("<!DOCTYPE html>") and "x1w1 + x2w2" in page.html
-page
+display(page, include=["text/html"])  # the page only: its size in bytes differs by language
 
 # %% [markdown]
 # ## 경로에 걸친 합과 호출에 걸친 누적: 서로 다른 두 가지
