@@ -139,7 +139,7 @@ t = two_x + y
 t.label = "t"
 z = t**2
 z.label = "z"
-before = draw_dot(z)
+before = draw_dot(z, lang=LANG)
 trainable = [v for v in topological_order(z) if v.requires_grad]  # all but the constant 2
 assert before.source.count("grad —") == len(trainable)  # no grads yet
 before
@@ -156,7 +156,7 @@ z.backward()
 print(f"x.grad = {fmt(x.grad)}, y.grad = {fmt(y.grad)}, t.grad = {fmt(t.grad)}")
 assert abs(x.grad - dz_dx_hand) < 1e-12 and abs(y.grad - dz_dy_hand) < 1e-12
 assert abs(t.grad - dz_dt) < 1e-12
-after = draw_dot(z)
+after = draw_dot(z, lang=LANG)
 assert "grad —" not in after.source and f"grad {fmt(x.grad)}" in after.source
 after
 
@@ -410,7 +410,7 @@ print(
         "모든 노드: 손 = 밑바닥부터 = backward()",
     )
 )
-draw_dot(o_node)
+draw_dot(o_node, lang=LANG)
 
 # %% [markdown]
 # ### Step by step
@@ -447,16 +447,17 @@ for step in steps:
 # The highlighted node is the one being processed; its input edges read "local ∂ ×
 # upstream = contribution", and the title counts the operations: "operation 2 of 5". The
 # frames are laid out top to bottom (`rankdir="TB"`) so that they fit the page at a size
-# their text can be read (the drawing's text is in English in both editions).
+# their text can be read, and written in the edition's language (`lang=`, as every drawing
+# in this notebook).
 
 # %%
 operations = [step for step in steps if step.node.parents]
 with tempfile.TemporaryDirectory() as frames_dir:
-    frames = render_backward_steps(o_node, frames_dir, "svg", leaves=False, rankdir="TB")
+    frames = render_backward_steps(o_node, frames_dir, "svg", leaves=False, rankdir="TB", lang=LANG)
     assert len(frames) == len(operations) == 5  # one frame per operation, none for leaves
     for k, frame in enumerate(frames, start=1):
         picture = frame.read_text(encoding="utf-8")
-        assert f"operation {k} of 5" in picture
+        assert tr(f"operation {k} of 5", f"연산 5개 중 {k}번째") in picture
         width = float(picture.split('width="', 1)[1].split("pt", 1)[0])
         assert width < 900  # points: about 1,200 px, so 12 pt text stays readable on a page
         display(SVG(picture))

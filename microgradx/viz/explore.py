@@ -42,6 +42,7 @@ from .dot import _caption_html, _digraph, _fields, _parameter_set, _role
 from .plan import _local_grads
 from .render import _pipe
 from .style import _DERIV_COLOR, _OP_FILL, _ROLE_STYLES, _record_text
+from .words import LANGUAGES, check_lang, strings
 
 MAX_NODES = 400
 """The Expression tab draws graphs of at most this many Values (ops included)."""
@@ -70,9 +71,6 @@ JS_MODULES = (
 # reserves room for it once and the picture does not jump while numbers change.
 _NUMBER = "−0.00000"
 _EDGE = "∂ −0.0000 × −0.0000 = −0.0000"
-
-LANGUAGES = ("en", "ko")
-"""The page's languages: every string of ``explorer/strings.json`` is in each."""
 
 __all__ = ["LANGUAGES", "MAX_NODES", "MAX_PAGE_BYTES", "Explorer", "explore", "strings"]
 
@@ -110,8 +108,7 @@ def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") 
     long chain (hundreds of ranks of long edges) can take Graphviz minutes. ``lang`` is the
     page's language: ``"en"`` or ``"ko"`` (the course's Korean terms).
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"explore: lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    check_lang(lang, "explore")
     if isinstance(target, MLP):
         xs = [Value(0.5 if i % 2 == 0 else -0.5, label=f"x{i}") for i in range(target.nin)]
         out = target(xs)
@@ -256,12 +253,6 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
 
 def _asset(name: str) -> str:
     return (resources.files("microgradx.viz") / "explorer" / name).read_text(encoding="utf-8")
-
-
-def strings(lang: str = "en") -> dict[str, str]:
-    """Every string of the page in ``lang`` (``explorer/strings.json``: one table, en and ko)."""
-    table: dict[str, dict[str, str]] = json.loads(_asset("strings.json"))
-    return {key: texts[lang] for key, texts in table.items()}
 
 
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.]+)";[ \t]*$', re.M)

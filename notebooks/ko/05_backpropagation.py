@@ -137,7 +137,7 @@ t = two_x + y
 t.label = "t"
 z = t**2
 z.label = "z"
-before = draw_dot(z)
+before = draw_dot(z, lang=LANG)
 trainable = [v for v in topological_order(z) if v.requires_grad]  # all but the constant 2
 assert before.source.count("grad —") == len(trainable)  # no grads yet
 before
@@ -153,7 +153,7 @@ z.backward()
 print(f"x.grad = {fmt(x.grad)}, y.grad = {fmt(y.grad)}, t.grad = {fmt(t.grad)}")
 assert abs(x.grad - dz_dx_hand) < 1e-12 and abs(y.grad - dz_dy_hand) < 1e-12
 assert abs(t.grad - dz_dt) < 1e-12
-after = draw_dot(z)
+after = draw_dot(z, lang=LANG)
 assert "grad —" not in after.source and f"grad {fmt(x.grad)}" in after.source
 after
 
@@ -403,7 +403,7 @@ print(
         "모든 노드: 손 = 밑바닥부터 = backward()",
     )
 )
-draw_dot(o_node)
+draw_dot(o_node, lang=LANG)
 
 # %% [markdown]
 # ### 한 단계씩
@@ -437,18 +437,18 @@ for step in steps:
 
 # %% [markdown]
 # 강조된 노드가 지금 처리하는 노드이고, 그 입력 간선에는 "Local ∂ × 전달 받은 Gradient = 보내는
-# 값"이 적혀 있으며, 제목은 연산의 순번을 셉니다("operation 2 of 5"는 다섯 연산 중 두 번째).
-# 그림은 위에서 아래로 배치해서(`rankdir="TB"`) 글자를 읽을 수 있는 크기로 페이지에 들어가게
-# 했습니다(그림 속 글은 두 판 모두 영어입니다).
+# 값"이 적혀 있으며, 제목은 연산의 순번을 셉니다("연산 5개 중 2번째"). 그림은 위에서 아래로
+# 배치해서(`rankdir="TB"`) 글자를 읽을 수 있는 크기로 페이지에 들어가게 했고, 이 노트북의 다른
+# 그림처럼 판의 언어로 씁니다(`lang=`).
 
 # %%
 operations = [step for step in steps if step.node.parents]
 with tempfile.TemporaryDirectory() as frames_dir:
-    frames = render_backward_steps(o_node, frames_dir, "svg", leaves=False, rankdir="TB")
+    frames = render_backward_steps(o_node, frames_dir, "svg", leaves=False, rankdir="TB", lang=LANG)
     assert len(frames) == len(operations) == 5  # one frame per operation, none for leaves
     for k, frame in enumerate(frames, start=1):
         picture = frame.read_text(encoding="utf-8")
-        assert f"operation {k} of 5" in picture
+        assert tr(f"operation {k} of 5", f"연산 5개 중 {k}번째") in picture
         width = float(picture.split('width="', 1)[1].split("pt", 1)[0])
         assert width < 900  # points: about 1,200 px, so 12 pt text stays readable on a page
         display(SVG(picture))
