@@ -151,15 +151,26 @@ def _as_inputs(x: Any, nin: int, who: str) -> Sequence[Any]:
     return x
 
 
-class Module:
-    """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
+class _ModuleType(type):
+    """Registers a Module once it is built: never one whose ``__init__`` raised."""
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Module:
-        # Registered here rather than in __init__, so subclasses written micrograd's way
-        # (an __init__ that never calls super().__init__()) are known too.
-        module = super().__new__(cls)
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        # After __init__ rather than in it, so subclasses written micrograd's way (an
+        # __init__ that never calls super().__init__()) are known too; and not in __new__,
+        # where a half-built module (kept alive by a traceback, as Jupyter keeps the last
+        # one) would be registered without its layers and break every later drawing.
+        module = super().__call__(*args, **kwargs)
         _LIVE_MODULES.add(module)
         return module
+
+
+class Module(metaclass=_ModuleType):
+    """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickle and copy support: restore the attributes, then register the module."""
+        self.__dict__.update(state)
+        _LIVE_MODULES.add(self)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its label, in a fixed order."""
@@ -209,7 +220,13 @@ _LIVE_MODULES: weakref.WeakSet[Module] = weakref.WeakSet()
 
 def _live_parameters() -> set[Value]:
     """The parameters of every Module still alive (what a drawing colours as parameters)."""
-    return {p for module in list(_LIVE_MODULES) for p in module.parameters()}
+    found: set[Value] = set()
+    for module in list(_LIVE_MODULES):
+        try:
+            found.update(p for p in module.parameters() if isinstance(p, Value))
+        except Exception:  # a user's broken subclass colours nothing but breaks no drawing
+            continue
+    return found
 
 
 class Neuron(Module):
@@ -360,14 +377,76 @@ class MLP(Module):
         return [item for layer in self.layers for item in layer.named_parameters()]
 
     def config(self) -> dict[str, Any]:
-        """The architecture as a JSON-able dict; ``MLP(**model.config())`` rebuilds it."""
-        return {
-            "nin": self.nin,
-            "nouts": list(self.nouts),
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-            "init": self.init,
-        }
+        """The architecture as a JSON-able dict; ``MLP(**model.config())`` rebuilds it.
+
+        Read from what the model computes (its layers and neurons), not from the attributes
+        it was built with, so a model changed after construction is described as it now is;
+        ValueError when no ``MLP(...)`` call builds it (e.g. mixed hidden activations).
+        """
+        return _describe(self)
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
+
+
+def _activation_of(neuron: Any, where: str) -> str:
+    """The ACTIVATIONS name of the function a neuron applies (what it computes, not its tag)."""
+    if type(neuron) is not Neuron:
+        raise ValueError(f"{where} is a {type(neuron).__name__}, not a Neuron")
+    if not all(isinstance(p, Value) for p in (*neuron.w, neuron.b)):
+        raise ValueError(f"{where} holds a parameter that is not a Value")
+    for name, fn in ACTIVATIONS.items():
+        if neuron._act is fn:
+            return name
+    raise ValueError(f"{where} applies {neuron._act!r}, not one of {', '.join(ACTIVATIONS)}")
+
+
+def _describe(model: MLP) -> dict[str, Any]:
+    """``model.config()``: the MLP(...) arguments that build a model computing as ``model`` does."""
+    try:
+        for method in ("__call__", "named_parameters"):
+            if getattr(type(model), method) is not getattr(MLP, method):
+                raise ValueError(f"{type(model).__name__} has its own {method}")
+        width = _check_count("nin", model.nin, "MLP")
+        if not isinstance(model.layers, list) or not model.layers:
+            raise ValueError("it has no list of layers")
+        nouts, activations = [], []
+        for i, layer in enumerate(model.layers, 1):
+            if type(layer) is not Layer:
+                raise ValueError(f"layer {i} is a {type(layer).__name__}, not a Layer")
+            if not isinstance(layer.neurons, list) or not layer.neurons:
+                raise ValueError(f"layer {i} has no list of neurons")
+            names = set()
+            for j, neuron in enumerate(layer.neurons, 1):
+                names.add(_activation_of(neuron, f"layer {i} neuron {j}"))
+                if len(neuron.w) != width:
+                    raise ValueError(
+                        f"layer {i} neuron {j} has {len(neuron.w)} weights for {width} inputs"
+                    )
+            if len(names) > 1:
+                raise ValueError(f"layer {i} mixes activations {sorted(names)}")
+            nouts.append(len(layer.neurons))
+            activations.append(names.pop())
+            width = len(layer.neurons)
+        hidden = set(activations[:-1])
+        if len(hidden) > 1:
+            raise ValueError(f"its hidden layers mix activations {sorted(hidden)}")
+        # One layer: no hidden activation is computed, so the attribute is as good as any.
+        activation = (
+            hidden.pop()
+            if hidden
+            else _check_choice("activation", model.activation, ACTIVATIONS, "MLP")
+        )
+        init = _check_choice("init", model.init, INITS, "MLP")  # how it was drawn: a record
+    except (AttributeError, TypeError, ValueError) as e:
+        raise ValueError(
+            f"MLP.config: no MLP(...) call builds this model: {e}; an MLP is layers of "
+            "Neurons, one activation for every hidden layer and one for the output layer"
+        ) from None
+    return {
+        "nin": model.nin,
+        "nouts": nouts,
+        "activation": activation,
+        "output_activation": activations[-1],
+        "init": init,
+    }

@@ -461,3 +461,50 @@ def test_an_mlp_round_trips_through_a_multiprocessing_worker() -> None:
         returned = pool.apply(pickle.loads, (pickle.dumps(model),))  # and back again
     assert theirs == _loss_and_grads(model)
     assert returned.parameter_values() == model.parameter_values()
+
+
+# -- the registry of live modules (what drawings colour as parameters) --------------------
+
+
+def test_a_failed_construction_kept_alive_by_its_traceback_breaks_no_drawing() -> None:
+    import sys
+
+    from microgradx import draw_dot
+    from microgradx.nn import _LIVE_MODULES, _live_parameters
+
+    model = MLP(2, [2, 1], seed=0)
+    try:
+        MLP(2, [4, 0])  # fails inside __init__, after the module object exists
+    except ValueError:
+        kept = sys.exc_info()[2]  # what Jupyter keeps as sys.last_traceback
+    assert kept is not None
+    assert all(hasattr(m, "layers") for m in _LIVE_MODULES if isinstance(m, MLP))
+    assert set(model.parameters()) <= _live_parameters()
+    source = draw_dot(model([1.0, 2.0])).source
+    assert source.count("L1.N1.w0") == 1
+
+
+def test_a_module_whose_parameters_raise_colours_nothing_and_breaks_no_drawing() -> None:
+    from microgradx import draw_dot
+    from microgradx.nn import _live_parameters
+
+    class Broken(Module):
+        def named_parameters(self):  # type: ignore[override]
+            raise RuntimeError("not ready")
+
+    broken = Broken()
+    model = MLP(1, [1], seed=0)
+    assert set(model.parameters()) <= _live_parameters()
+    assert "L1.N1.w0" in draw_dot(model([0.5])).source
+    del broken
+
+
+def test_copied_and_unpickled_modules_are_registered() -> None:
+    import copy
+    import pickle
+
+    from microgradx.nn import _live_parameters
+
+    model = MLP(2, [2, 1], seed=0)
+    for twin in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert set(twin.parameters()) <= _live_parameters()
