@@ -75,9 +75,10 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[A
                 f.flush()
                 os.fsync(f.fileno())  # the data is on disk before the rename makes it visible
             os.replace(tmp, target)
-        except BaseException:
+        except BaseException as e:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
+            _name_the_file(e, path)
             raise
     _fsync_directory(target.parent)
 
@@ -105,10 +106,14 @@ def atomic_write_all(files: Mapping[Path, bytes], remove: Iterable[Path] = ()) -
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp, fd = _create_temporary(target, existing)
                 staged.append((tmp, target))
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
+                try:
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(data)
+                        f.flush()
+                        os.fsync(f.fileno())
+                except OSError as e:
+                    _name_the_file(e, path)
+                    raise
             with _signals_held():
                 for tmp, target in staged:
                     os.replace(tmp, target)
@@ -121,6 +126,12 @@ def atomic_write_all(files: Mapping[Path, bytes], remove: Iterable[Path] = ()) -
     for directory in {target.parent for _, target in staged}:
         _fsync_directory(directory)
     return list(files)
+
+
+def _name_the_file(e: BaseException, path: str | os.PathLike[str]) -> None:
+    """A write's OSError without a file name (ENOSPC from write or fsync) names the target."""
+    if isinstance(e, OSError) and e.filename is None:
+        e.filename = os.fspath(path)
 
 
 def _create_temporary(target: Path, existing: os.stat_result | None) -> tuple[Path, int]:

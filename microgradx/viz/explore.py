@@ -283,9 +283,13 @@ def bundle(modules: tuple[str, ...] = JS_MODULES) -> str:
 
 
 def _json_script(data: Any) -> str:
-    """JSON safe inside a <script> element: ``</`` cannot close it early."""
+    """JSON safe inside a <script> element: no ``</script>``, ``<!--`` or ``-->`` can form.
+
+    ``<``, ``>`` and ``&`` occur only inside JSON strings, where ``\\u003c`` is the same
+    character to ``JSON.parse`` (a backslash before ``!`` would not be valid JSON).
+    """
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _page(data: dict[str, Any], svg: str) -> str:
