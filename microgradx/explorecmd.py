@@ -55,7 +55,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Parse the expression and write the page; returns the exit code (2 for bad input)."""
-    from .viz import GraphvizNotFoundError
+    from .viz import GraphvizError, GraphvizNotFoundError
     from .viz.explore import explore
 
     if not args.output:
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         page = explore(root, title=args.expression, lang=args.lang)
     except ValueError as e:
         return _fail(str(e), 2, "explore")
-    except GraphvizNotFoundError as e:
+    except (GraphvizNotFoundError, GraphvizError) as e:
         return _fail(str(e), 1, "explore")
     _named_leaves(variables, root, "explore")
     if output is None:

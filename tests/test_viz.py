@@ -667,3 +667,57 @@ def test_expand_draws_one_neuron_value_by_value_and_names_unknown_groups():
         draw_dot(out, expand=["L9.N1"])
     with pytest.raises(TypeError, match="draw_dot: expand must be a group name"):
         draw_dot(out, expand=[3])  # type: ignore[list-item]
+
+
+# -- Graphviz calls: bounded in time, clear errors for what it cannot read --------------------
+
+
+def _fake_graphviz(tmp_path, monkeypatch, script: str) -> None:
+    """Put a stand-in ``dot`` first on PATH (a hung or failing Graphviz, made to order)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "dot"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{__import__('os').environ['PATH']}")
+
+
+def test_a_graphviz_call_that_hangs_is_stopped_with_the_graphs_size(tmp_path, monkeypatch):
+    from microgradx.viz import GraphvizTimeoutError, render
+
+    _fake_graphviz(tmp_path, monkeypatch, "exec sleep 60")
+    monkeypatch.setattr(render, "GRAPHVIZ_TIMEOUT", 0.5)
+    x = Value(2.0, label="x")
+    y = x * x + x  # 3 values, 2 op nodes; edges x→* twice, x*x→+, x→+, and each op→its value
+    with pytest.raises(GraphvizTimeoutError, match=r"\(5 nodes, 6 edges\) within 0.5 s"):
+        render_graph(y, tmp_path / "g.svg")
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_a_failing_graphviz_call_raises_its_message(tmp_path, monkeypatch):
+    from microgradx.viz import GraphvizError
+
+    _fake_graphviz(tmp_path, monkeypatch, "echo 'Error: out of memory' >&2; exit 3")
+    with pytest.raises(GraphvizError, match=r"exit 3: Error: out of memory"):
+        render_graph(Value(1.0, label="x") * 2, tmp_path / "g.svg")
+
+
+@needs_dot
+def test_a_label_with_a_nul_character_is_drawn_with_its_picture(tmp_path):
+    x = Value(1.0, label="a\x00b\x07")
+    svg = render_graph(x * 2, tmp_path / "g.svg").read_text(encoding="utf-8")
+    assert "a\u2400b\u2407" in svg
+
+
+def test_a_label_longer_than_graphviz_reads_is_refused_naming_it(tmp_path):
+    from microgradx.viz.render import DOT_STRING_BYTES
+
+    x = Value(1.0, label="long" + "g" * DOT_STRING_BYTES)
+    with pytest.raises(ValueError, match=r"the label 'longggg.*'… is 16,4\d\d bytes; Graphviz"):
+        render_graph(x * 2, tmp_path / "g.svg")
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_a_title_with_a_nul_character_is_refused_naming_it(tmp_path):
+    with pytest.raises(ValueError, match=r"holds a NUL character"):
+        render_graph(draw_dot(Value(1.0) * 2, title="t\x00"), tmp_path / "g.svg")

@@ -41,9 +41,13 @@ def _fmt(x: float) -> str:
     return f"{x:#.4g}".replace("-", "−")
 
 
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
+
+
 def _record_text(text: str) -> str:
     """Escape the characters that structure a Graphviz record label."""
-    text = " ".join(text.split())
+    # Control characters (NUL ends Graphviz's strings) are shown as their pictures: a␀b.
+    text = " ".join(text.split()).translate(_CONTROL_PICTURES)
     for ch in '\\{}|<>"':
         text = text.replace(ch, "\\" + ch)
     return text
