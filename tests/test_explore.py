@@ -321,3 +321,21 @@ def test_standard_output_gets_the_pages_bytes_under_an_ascii_locale():
     assert done.returncode == 0, done.stderr
     expected = explore(parse_expression("tanh(x)", {"x": 1.0}), title="tanh(x)").html
     assert done.stdout == expected.encode("utf-8")
+
+
+@needs_dot
+def test_a_long_chain_on_one_input_keeps_every_edge_the_page_looks_up_by_title():
+    from collections import Counter
+
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(99):
+        y = y * x
+    page = explore(y).html
+    nodes = _page_data(page)["expression"]["nodes"]
+    expected = Counter(
+        f"n{j}&#45;&gt;o{i}" for i, n in enumerate(nodes) for j in n.get("inputs", [])
+    )
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    titles = re.findall(r'<g id="edge\d+" class="edge">\s*<title>([^<]*)</title>', svg)
+    assert Counter(t for t in titles if re.fullmatch(r"n\d+&#45;&gt;o\d+", t)) == expected

@@ -721,3 +721,41 @@ def test_a_label_longer_than_graphviz_reads_is_refused_naming_it(tmp_path):
 def test_a_title_with_a_nul_character_is_refused_naming_it(tmp_path):
     with pytest.raises(ValueError, match=r"holds a NUL character"):
         render_graph(draw_dot(Value(1.0) * 2, title="t\x00"), tmp_path / "g.svg")
+
+
+def _chain_of_sums(n: int) -> Value:
+    """``x + x + … + x`` (n terms): one input feeding every step of a chain of n - 1 ops."""
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(n - 1):
+        y = y + x
+    return y
+
+
+def test_an_input_feeding_every_step_of_a_chain_is_drawn_along_one_trunk_keeping_every_edge():
+    from collections import Counter
+
+    from microgradx import topological_order
+
+    y = _chain_of_sums(240)
+    y.backward()
+    source = draw_dot(y).source
+    order = topological_order(y)
+    index = {v: i for i, v in enumerate(order)}
+    expected = Counter(
+        (f"n{index[p]}", f"o{i}", "∂=1.000") for i, v in enumerate(order) for p in v.parents
+    )
+    edges = re.findall(r'^\s*(\w+) -> (o\d+) \[label="([^"]*)"', source, re.M)
+    drawn = Counter((re.sub(r"_r\d+$", "", tail), head, label) for tail, head, label in edges)
+    assert drawn == expected  # every input edge, with its ∂, from the Value it stands for
+    junctions = re.findall(r"^\s*(n0_r\d+) \[", source, re.M)
+    assert 200 < len(junctions) < len(order)  # one trunk for x, not 239 parallel long edges
+    trunk = re.findall(r"^\s*(n0(?:_r\d+)?) -> (n0_r\d+) \[arrowhead=none\]", source, re.M)
+    assert len(trunk) == len(junctions)  # a single line: x → first junction → … → last
+
+
+def test_a_short_or_single_far_input_edge_is_drawn_directly():
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    y = ((x * w).tanh().exp() + 1) * x  # x's second use is far, but it is its only far one
+    source = draw_dot(y).source
+    assert "shape=point" not in source and "_r" not in source

@@ -203,6 +203,62 @@ def _digraph(rankdir: str) -> graphviz.Digraph:
     )
 
 
+_TRUNK_SPAN = 2
+"""An input edge reaching an op more than this many ops downstream of its source joins the
+source's trunk. dot routes every edge through one hidden node per rank it crosses, so an input
+feeding each step of a chain of n ops costs n² hidden nodes and minutes of layout
+(``x+x+…+x``: 15 s at 45 terms); one trunk per source costs n."""
+
+
+class _InputEdges:
+    """Input edges (value → op), drawn direct when short and along a trunk of junctions when long.
+
+    A source with far consumers gets one line (a small dot at each branch) running beside the
+    chain; each consumer keeps its own branch edge and ∂ label, so no information is lost. The
+    branch from junction ``<src>_r<k>`` to ``o<i>`` stands for the edge ``<src> -> o<i>``.
+    ``place`` every op first (ranks and far consumers are known before drawing), then ``edge``
+    draws each input edge where the drawing would have drawn it: graphs without far inputs
+    give the same DOT as plain edges.
+    """
+
+    def __init__(self) -> None:
+        self.rank: dict[str, int] = {}  # a longest-path estimate of dot's ranks, in op steps
+        self.far: dict[str, list[int]] = {}  # source → the ranks of its far consumers
+        self.started: set[str] = set()
+
+    def place(self, op: str, value: str, tails: Iterable[str]) -> None:
+        """Rank an op node and its value one step past the furthest of its inputs."""
+        tails = list(tails)
+        self.rank[op] = self.rank[value] = 1 + max((self.rank.get(t, 0) for t in tails), default=0)
+        for tail in tails:
+            if self.rank[op] - self.rank.get(tail, 0) > _TRUNK_SPAN:
+                self.far.setdefault(tail, []).append(self.rank[op])
+
+    def edge(self, dot: graphviz.Digraph, tail: str, head: str, attrs: dict[str, str]) -> None:
+        """Draw the input edge ``tail -> head``: direct, or as a branch off ``tail``'s trunk."""
+        far = self.far.get(tail, [])
+        rank = self.rank.get(head, 0)
+        if len(far) < 2 or rank - self.rank.get(tail, 0) <= _TRUNK_SPAN:  # one far edge: as is
+            dot.edge(tail, head, **attrs)
+            return
+        if tail not in self.started:  # the whole trunk, once: tail → junction → … → junction
+            self.started.add(tail)
+            previous = tail
+            for k in sorted(set(far)):
+                dot.node(f"{tail}_r{k}", "", shape="point", width="0.05", color="#64748b")
+                dot.edge(previous, f"{tail}_r{k}", arrowhead="none")
+                previous = f"{tail}_r{k}"
+        dot.edge(f"{tail}_r{rank}", head, **attrs)
+
+
+_TRUNK_TITLE = re.compile(r"<title>(\w+)_r\d+&#45;&gt;(o\d+)</title>")
+
+
+def _trunk_titles(svg: str) -> str:
+    """SVG titles of trunk branches as the edges they stand for: ``n0_r5->o7`` is ``n0->o7``."""
+    return _TRUNK_TITLE.sub(r"<title>\1&#45;&gt;\2</title>", svg)
+
+
 def _draw(
     plan: _Plan,
     *,
@@ -247,6 +303,16 @@ def _draw(
     more_edges: dict[str, None] = {}
     buses = _buses(plan) if plan.collapsed or plan.expanded else []
     bundled = {(s, t) for bus in buses for s in bus.sources for t in bus.targets}
+    inputs = _InputEdges()
+    for u_idx, unit in enumerate(plan.units):  # ranks first: which inputs are far
+        v = plan.order[unit.members[0]]
+        if plan.drawn[u_idx] and unit.prefix is None and v._fn is not None:
+            parents = (plan.unit_of[plan.index[p]] for p in v.parents)
+            tails = [plan.units[pu].name for pu in parents if plan.drawn[pu]]
+            inputs.place(f"o{unit.members[0]}", unit.name, tails)
+        elif plan.drawn[u_idx] and unit.prefix is not None:  # a collapsed neuron: one op step
+            parents = [plan.units[pu].name for pu in unit.parents if plan.drawn[pu]]
+            inputs.rank[unit.name] = 1 + max((inputs.rank.get(t, 0) for t in parents), default=0)
     for u_idx, unit in enumerate(plan.units):
         if not plan.drawn[u_idx]:
             continue
@@ -311,7 +377,7 @@ def _draw(
                 edge = {"label": f"∂={_fmt(local[j])}"}
                 if colors:
                     edge["fontcolor"] = _DERIV_COLOR
-            dot.edge(plan.units[pu].name, op, **edge)
+            inputs.edge(dot, plan.units[pu].name, op, edge)
 
     if plan.collapsed or plan.expanded:
         _draw_layers(dot, plan, buses)

@@ -38,7 +38,15 @@ from .._files import atomic_write_bytes
 from ..engine import Value, topological_order
 from ..nn import MLP
 from ..primitive import is_user_defined
-from .dot import _caption_html, _digraph, _fields, _parameter_set, _role
+from .dot import (
+    _caption_html,
+    _digraph,
+    _fields,
+    _InputEdges,
+    _parameter_set,
+    _role,
+    _trunk_titles,
+)
 from .plan import _local_grads
 from .render import _pipe
 from .style import _DERIV_COLOR, _OP_FILL, _ROLE_STYLES, _record_text
@@ -202,6 +210,10 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
     dot = _digraph("LR")
     roles: dict[str, None] = {}
     params = _parameter_set(None, "explore")  # a live Module's parameters; inputs are the rest
+    inputs = _InputEdges()  # far inputs along a trunk, as draw_dot: a bounded layout
+    for i, v in enumerate(order):
+        if v._fn is not None:
+            inputs.place(f"o{i}", f"n{i}", [f"n{index[p]}" for p in v.parents])
     for i, v in enumerate(order):
         role = _role(v, root, params)
         roles[role] = None
@@ -236,14 +248,14 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
         )
         dot.edge(f"o{i}", f"n{i}")
         for p in v.parents:
-            dot.edge(f"n{index[p]}", f"o{i}", label=_EDGE, fontcolor=_DERIV_COLOR)
+            inputs.edge(dot, f"n{index[p]}", f"o{i}", {"label": _EDGE, "fontcolor": _DERIV_COLOR})
     ordered_roles = sorted(roles, key=list(_ROLE_STYLES).index)
     constants = any(not v.requires_grad for v in order)
     caption_words = {k: v for k, v in words.items() if k.startswith("caption.")}
     notes = _python_only_note(_python_only(order))
     caption = _caption_html(title, notes, ordered_roles, True, constants, caption_words)
     dot.attr(label=caption, labelloc="t", labeljust="l")
-    svg = _pipe(dot, "svg").decode("utf-8")
+    svg = _trunk_titles(_pipe(dot, "svg").decode("utf-8"))  # the page finds edges by title
     svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
     return svg.strip()
 
