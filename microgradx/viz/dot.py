@@ -251,6 +251,10 @@ class _InputEdges:
         dot.edge(f"{tail}_r{rank}", head, **attrs)
 
 
+def _drawn_names(plan: _Plan, units: Iterable[int]) -> list[str]:
+    return [plan.units[u].name for u in units if plan.drawn[u]]
+
+
 _TRUNK_TITLE = re.compile(r"<title>(\w+)_r\d+&#45;&gt;(o\d+)</title>")
 
 
@@ -307,12 +311,11 @@ def _draw(
     for u_idx, unit in enumerate(plan.units):  # ranks first: which inputs are far
         v = plan.order[unit.members[0]]
         if plan.drawn[u_idx] and unit.prefix is None and v._fn is not None:
-            parents = (plan.unit_of[plan.index[p]] for p in v.parents)
-            tails = [plan.units[pu].name for pu in parents if plan.drawn[pu]]
-            inputs.place(f"o{unit.members[0]}", unit.name, tails)
+            units = [plan.unit_of[plan.index[p]] for p in v.parents]
+            inputs.place(f"o{unit.members[0]}", unit.name, _drawn_names(plan, units))
         elif plan.drawn[u_idx] and unit.prefix is not None:  # a collapsed neuron: one op step
-            parents = [plan.units[pu].name for pu in unit.parents if plan.drawn[pu]]
-            inputs.rank[unit.name] = 1 + max((inputs.rank.get(t, 0) for t in parents), default=0)
+            tails = _drawn_names(plan, unit.parents)
+            inputs.rank[unit.name] = 1 + max((inputs.rank.get(t, 0) for t in tails), default=0)
     for u_idx, unit in enumerate(plan.units):
         if not plan.drawn[u_idx]:
             continue
