@@ -270,6 +270,7 @@ def test_a_constant_reads_no_grad_in_draw_dot_and_its_legend_says_why():
     assert "backward() skips it" in source
     assert "backward() skips it" not in draw_dot(x * x).source  # said only when it applies
 
+
 # -- hostile labels, inputs without a gradient, ASCII terminals ----------------------------
 
 
