@@ -759,3 +759,28 @@ def test_a_short_or_single_far_input_edge_is_drawn_directly():
     y = ((x * w).tanh().exp() + 1) * x  # x's second use is far, but it is its only far one
     source = draw_dot(y).source
     assert "shape=point" not in source and "_r" not in source
+
+
+def test_a_drawings_own_pipe_and_notebook_display_are_bounded_too(tmp_path, monkeypatch):
+    from microgradx.viz import GraphvizTimeoutError, render
+
+    x = Value(2.0, label="x")
+    drawing = draw_dot(x * 3)
+    _fake_graphviz(tmp_path, monkeypatch, "exec sleep 60")
+    monkeypatch.setattr(render, "GRAPHVIZ_TIMEOUT", 0.5)
+    with pytest.raises(GraphvizTimeoutError, match=r"\(4 nodes, 3 edges\)"):  # x, 3, x*3, *
+        drawing.pipe(format="svg")
+    with pytest.raises(GraphvizTimeoutError):
+        drawing._repr_mimebundle_()  # what Jupyter calls to show the Digraph
+
+
+@needs_dot
+def test_a_drawings_own_pipe_gives_what_graphviz_gives():
+    import graphviz
+
+    drawing = draw_dot(Value(2.0, label="x") * 3)
+    plain = graphviz.Source(drawing.source)
+    assert drawing.pipe(format="svg", encoding="utf-8") == plain.pipe(
+        format="svg", encoding="utf-8"
+    )
+    assert drawing.pipe(format="png") == plain.pipe(format="png")

@@ -185,9 +185,36 @@ def _caption_html(
 GradOf = Callable[[Value], "float | None"]
 
 
+_BOUNDED_PIPE: Callable[..., bytes] | None = None
+"""``render._pipe`` (set by render.py, which imports this module): Graphviz with a time bound."""
+
+
+class _Drawing(graphviz.Digraph):
+    """A Digraph whose ``pipe`` — and so its notebook display — runs Graphviz time-bounded."""
+
+    def pipe(
+        self,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
+        """Graphviz's output in ``format`` (bytes, or text with ``encoding``), as graphviz's."""
+        if _BOUNDED_PIPE is None or renderer or formatter or engine:
+            return super().pipe(
+                format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding
+            )
+        data = _BOUNDED_PIPE(self, format or self.format, neato_no_op=int(neato_no_op or 0))
+        return data.decode(encoding) if encoding else data
+
+
 def _digraph(rankdir: str) -> graphviz.Digraph:
     """An empty Digraph in the house look (fonts, spacing, edge colour); the explorer too."""
-    return graphviz.Digraph(
+    return _Drawing(
         name="microgradx",
         format="svg",  # as micrograd's draw_dot: .render("gout") writes gout.svg
         graph_attr={

@@ -17,6 +17,7 @@ import graphviz
 from .. import engine
 from .._files import atomic_write_bytes
 from ..engine import Value
+from . import dot as _dot
 from .dot import draw_dot
 from .plan import _graph_order
 
@@ -80,15 +81,15 @@ def _pipe(
     dot: graphviz.Digraph | graphviz.Source, fmt: str, *, neato_no_op: int | None = None
 ) -> bytes:
     """Run Graphviz on the DOT source, at most ``GRAPHVIZ_TIMEOUT`` seconds; clear errors."""
-    engine = dot.engine
-    if shutil.which(engine) is None:
+    program = dot.engine
+    if shutil.which(program) is None:
         raise GraphvizNotFoundError(
-            f"cannot render {fmt}: Graphviz's `{engine}` program is not on PATH; {INSTALL_HINT}. "
+            f"cannot render {fmt}: Graphviz's `{program}` program is not on PATH; {INSTALL_HINT}. "
             "The DOT text itself needs no install: draw_dot(...).source or format='dot'."
         )
     source = dot.source
     _check_source(source)
-    command = [engine, f"-T{fmt}", *([f"-n{neato_no_op}"] if neato_no_op else [])]
+    command = [program, f"-T{fmt}", *([f"-n{neato_no_op}"] if neato_no_op else [])]
     try:
         done = subprocess.run(
             command,
@@ -108,6 +109,9 @@ def _pipe(
             f"Graphviz failed on the graph ({_size(source)}), exit {done.returncode}: {message}"
         )
     return done.stdout
+
+
+_dot._BOUNDED_PIPE = _pipe  # draw_dot's Digraphs (their notebook display too) use the bound
 
 
 def render_graph(
