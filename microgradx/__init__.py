@@ -26,6 +26,7 @@ from .numeric import (
     gradgradcheck,
     numerical_gradient,
 )
+from .rulecheck import RuleReport, check_rules
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 from .primitive import primitive
 from .train import History, evaluate, fit, predict, predict_scores
@@ -58,11 +59,13 @@ __all__ = [
     "Neuron",
     "RMSProp",
     "Replay",
+    "RuleReport",
     "Value",
     "backward",
     "backward_difference",
     "backward_steps",
     "central_difference",
+    "check_rules",
     "data",
     "draw_dot",
     "elementwise_grad",
