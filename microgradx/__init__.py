@@ -26,9 +26,9 @@ from .numeric import (
     gradgradcheck,
     numerical_gradient,
 )
-from .rulecheck import RuleReport, check_rules
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 from .primitive import primitive
+from .rulecheck import RuleReport, check_rules
 from .train import History, evaluate, fit, predict, predict_scores
 from .viz import (
     backward_steps,

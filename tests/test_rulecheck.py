@@ -14,7 +14,16 @@ from typing import Any
 
 import pytest
 
-from microgradx import Value, check_rules, ops
+from microgradx import (
+    GradcheckError,
+    Value,
+    check_rules,
+    draw_dot,
+    explore,
+    gradcheck,
+    ops,
+    topological_order,
+)
 from microgradx.engine import _apply1, _apply2
 from microgradx.rulecheck import RuleReport, node_name
 
@@ -244,3 +253,49 @@ def test_names_read_as_expressions() -> None:
     assert node_name(x * w + 1.0) == "(x·w)+1"
     assert node_name((x**2).tanh()) == "tanh(x**2)"
     assert isinstance(check_rules(x * w), RuleReport)
+
+
+def _wrong_mul() -> ops.Op:
+    return _with_rule(ops.MUL, 1, lambda g, out, a, b: g * b)  # d(a·b)/db written as b
+
+
+def test_the_module_doctest_runs() -> None:
+    import doctest
+
+    from microgradx import rulecheck
+
+    assert doctest.testmod(rulecheck).failed == 0
+
+
+def test_gradcheck_names_the_first_wrong_edge() -> None:
+    wrong = _wrong_mul()
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda x, w: _apply2(wrong, x, w).tanh(), [2.0, -3.0])
+    assert "first wrong edge: mul rule for input 1 (x1) of x0·x1" in str(info.value)
+    assert info.value.edge is not None and info.value.edge.input == 1
+
+
+def test_gradcheck_says_when_every_rule_is_right() -> None:
+    with pytest.raises(GradcheckError, match="finds every local derivative of the graph right"):
+        gradcheck(lambda x: x.relu(), [0.0])  # a kink: central differences give 1/2
+
+
+def test_draw_dot_check_colours_the_wrong_edge_red_with_why() -> None:
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    y = _apply2(_wrong_mul(), x, w).tanh()
+    y.backward()
+    source = draw_dot(y, check=True).source
+    red = [line for line in source.splitlines() if "#dc2626" in line and "->" in line]
+    assert len(red) == 1 and "tooltip=" in red[0] and "mul rule for input 1 (w)" in red[0]
+    assert "1 wrong local derivative(s), drawn red" in source
+    assert "#dc2626" not in draw_dot(y).source.split("->", 1)[1]
+    assert "all 2 local derivatives agree" in draw_dot(x * w, check=True).source
+
+
+def test_the_explorer_page_marks_the_wrong_edge() -> None:
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    order = topological_order(_apply2(_wrong_mul(), x, w))
+    page = explore(order[-1]).html
+    assert '"wrong":{"1":"mul rule for input 1 (w) of x·w' in page
+    assert page.count('stroke="#dc2626"') >= 1
+    assert '"wrong"' not in explore(x * w).html
