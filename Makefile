@@ -50,8 +50,8 @@ test: $(DEV) graphviz fonts
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(DEV)
-	$(BIN)/ruff check microgradx tests benchmarks docs notebooks
-	$(BIN)/ruff format --check microgradx tests benchmarks docs notebooks
+	$(BIN)/ruff check microgradx tests benchmarks docs notebooks exercises
+	$(BIN)/ruff format --check microgradx tests benchmarks docs notebooks exercises
 	$(BIN)/mypy
 
 bench: $(STAMP)
