@@ -23,7 +23,7 @@ BEGIN = re.compile(r"^(?P<indent>\s*)# begin solution: (?P<placeholder>.+)$")
 END = re.compile(r"^\s*# end solution$")
 
 
-def strip(text: str) -> str:
+def learner_version(text: str) -> str:
     """The learner's version of a solution notebook: each marked answer becomes its placeholder."""
     out: list[str] = []
     inside = False
@@ -54,7 +54,7 @@ def main() -> int:
     """Write every learner twin and both folders' .ipynb files."""
     for solution in sources():
         learner = HERE / solution.name
-        learner.write_text(strip(solution.read_text(encoding="utf-8")), encoding="utf-8")
+        learner.write_text(learner_version(solution.read_text(encoding="utf-8")), encoding="utf-8")
         for twin in (solution, learner):
             jupytext.write(jupytext.read(twin), twin.with_suffix(".ipynb"))
         print(f"built {learner.relative_to(HERE.parent)} and the .ipynb twins")

@@ -28,7 +28,7 @@ def code_cells(path: Path) -> list[str]:
     if path.suffix == ".ipynb":
         nb = json.loads(text)
         return [
-            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            ("".join(c["source"]) if isinstance(c["source"], list) else c["source"]).strip("\n")
             for c in nb.get("cells", [])
             if c.get("cell_type") == "code"
         ]
@@ -41,7 +41,7 @@ def code_cells(path: Path) -> list[str]:
                 cells.append([])
         elif keep and cells:
             cells[-1].append(line)
-    return ["\n".join(c) for c in cells]
+    return ["\n".join(c).strip("\n") for c in cells]
 
 
 def _runnable(source: str) -> str:
@@ -127,7 +127,7 @@ def class_table(folder: Path, timeout: float = 300.0) -> tuple[str, int]:
         if "*" in results:
             failures += 1
             details.append(f"{student}: {results['*']}")
-    legend = "✓ passed · ✗ failed (why below) · · not reached"
+    legend = "✓ passed, ✗ failed (why below), · not reached"
     return "\n".join([*lines, "", legend, *details]), failures
 
 
