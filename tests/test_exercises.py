@@ -29,6 +29,8 @@ from microgradx.exercises.runner import code_cells, run
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "exercises"
 SOLUTIONS = sorted((FOLDER / "solutions").glob("[0-9]*.py"))
+KOREAN = [FOLDER / "solutions" / "ko" / p.name for p in SOLUTIONS]
+BOTH = SOLUTIONS + KOREAN
 MODULES = [e01, e02, e03, e04, e05, e06, e07]
 
 
@@ -57,7 +59,11 @@ def test_seven_exercises_in_the_notes_order() -> None:
     ]
 
 
-@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def _id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+@pytest.mark.parametrize("solution", BOTH, ids=_id)
 def test_the_solutions_pass_every_check(solution: Path) -> None:
     results = run(solution)
     module = MODULES[int(solution.stem[:2]) - 1]
@@ -65,19 +71,24 @@ def test_the_solutions_pass_every_check(solution: Path) -> None:
     assert all(v is None for v in results.values()), results
 
 
-@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+def _learner(solution: Path) -> Path:
+    edition = FOLDER / "ko" if solution.parent.name == "ko" else FOLDER
+    return edition / solution.name
+
+
+@pytest.mark.parametrize("solution", BOTH, ids=_id)
 def test_the_learners_twin_fails_every_check_as_not_done_yet(solution: Path) -> None:
-    results = run(FOLDER / solution.name)
+    results = run(_learner(solution))
     assert list(results) == list(run(solution))
     for message in results.values():
         assert message is not None
         assert message.startswith(("not written yet", "fill in")), message
 
 
-@pytest.mark.parametrize("solution", SOLUTIONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("solution", BOTH, ids=_id)
 def test_the_learners_twin_is_the_solution_without_its_answers(solution: Path) -> None:
     build = _build()
-    learner = FOLDER / solution.name
+    learner = _learner(solution)
     assert learner.read_text(encoding="utf-8") == build.learner_version(
         solution.read_text("utf-8")
     ), "edit exercises/solutions/, then run python exercises/build.py"
@@ -88,6 +99,29 @@ def test_the_learners_twin_is_the_solution_without_its_answers(solution: Path) -
         assert text == stored, f"{twin.name}: run python exercises/build.py"
         nb = json.loads(twin.with_suffix(".ipynb").read_text(encoding="utf-8"))
         assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+@pytest.mark.parametrize("english", SOLUTIONS, ids=_id)
+def test_the_korean_edition_has_the_english_code_and_korean_prose(english: Path) -> None:
+    korean = FOLDER / "solutions" / "ko" / english.name
+    assert korean.read_text(encoding="utf-8") == _build().with_code_of(english, korean), (
+        "edit the English solution's code, then run python exercises/build.py"
+    )
+    en, ko = jupytext.read(english).cells, jupytext.read(korean).cells
+    assert [c.source for c in en if c.cell_type == "code"] == [
+        c.source for c in ko if c.cell_type == "code"
+    ]
+    prose = [c.source for c in ko if c.cell_type == "markdown"]
+    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in text) for text in prose), "Hangul"
+
+
+def test_the_korean_edition_is_detected_from_its_folder() -> None:
+    from microgradx import course
+
+    for folder in ("exercises/ko", "exercises/solutions/ko", "notebooks/ko"):
+        assert course.detect_lang(Path("/repo") / folder, environ={}) == "ko"
+    for folder in ("exercises", "exercises/solutions"):
+        assert course.detect_lang(Path("/repo") / folder, environ={}) == "en"
 
 
 def test_the_build_refuses_unbalanced_markers() -> None:
