@@ -463,3 +463,17 @@ def test_the_teacher_command_refuses_a_folder_without_notebooks(
     assert cli.main(["exercises", "check", str(tmp_path)]) == 2
     assert "no notebooks" in capsys.readouterr().err
     assert cli.main(["exercises", "check", str(tmp_path / "nope")]) == 2
+
+
+def test_the_korean_edition_explains_in_korean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from microgradx.exercises.runner import run_isolated
+
+    text = (FOLDER / "ko" / "03_local_derivatives.py").read_text(encoding="utf-8")
+    wrong = text.replace("raise NotImplementedError  # your code here", "return g * a", 2)
+    (tmp_path / "03.py").write_text(wrong, encoding="utf-8")
+    monkeypatch.setenv("MICROGRADX_LANG", "ko")
+    results = run_isolated(tmp_path / "03.py", timeout=120)
+    assert results["3.1"] is not None and "입력 a 자신을 곱합니다" in results["3.1"]
+    assert results["3.2"] is not None and results["3.2"].startswith("아직 작성하지 않았습니다")

@@ -4,7 +4,8 @@ A check is a function decorated with ``@check("3.2")``. It runs the learner's co
 returns the sentence to print when all is well or raises ``Mistake`` with the sentence that
 says what is wrong. The decorator prints ``✓ …`` or raises ``ExerciseFailed`` (an
 ``AssertionError``, so a notebook stops there), and records the verdict in ``RESULTS`` — which
-the teacher's runner reads after executing a notebook.
+the teacher's runner reads after executing a notebook. Messages follow the notebook's edition
+(``course.tr``: Korean under ``exercises/ko``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import functools
 import math
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from ..course import tr
 
 __all__ = ["CHECKS", "RESULTS", "ExerciseFailed", "Mistake", "check", "number"]
 
@@ -46,7 +49,11 @@ def check(check_id: str, what: str) -> Callable[[F], F]:
             except Mistake as e:
                 message = str(e)
             except NotImplementedError:
-                message = "not written yet: replace `raise NotImplementedError` with your code"
+                message = tr(
+                    "not written yet: replace `raise NotImplementedError` with your code",
+                    "아직 작성하지 않았습니다: "
+                    "`raise NotImplementedError`를 여러분의 코드로 바꾸세요",
+                )
             else:
                 RESULTS[check_id] = None
                 print(f"✓ {check_id} {praise}")
@@ -62,28 +69,52 @@ def check(check_id: str, what: str) -> Callable[[F], F]:
 def number(answer: Any, name: str) -> float:
     """The learner's answer as a float, or a Mistake saying it is not filled in / not a number."""
     if answer is Ellipsis:
-        raise Mistake(f"fill in {name} first (it is still `...`)")
+        raise Mistake(
+            tr(
+                f"fill in {name} first (it is still `...`)",
+                f"먼저 {name}을(를) 채우세요 (아직 `...`입니다)",
+            )
+        )
     if isinstance(answer, bool) or not isinstance(answer, (int, float)):
         if hasattr(answer, "data"):  # a Value: they may well have computed it with the library
             answer = answer.data
         else:
-            raise Mistake(f"{name} should be a number, got {type(answer).__name__} {answer!r}")
+            kind = f"{type(answer).__name__} {answer!r}"
+            raise Mistake(
+                tr(
+                    f"{name} should be a number, got {kind}",
+                    f"{name}은(는) 숫자여야 합니다: {kind}",
+                )
+            )
     value = float(answer)
     if not math.isfinite(value):
-        raise Mistake(f"{name} should be a finite number, got {value!r}")
+        raise Mistake(
+            tr(
+                f"{name} should be a finite number, got {value!r}",
+                f"{name}이(가) 유한한 수가 아닙니다: {value!r}",
+            )
+        )
     return value
 
 
 def call(fn: Any, name: str, *args: Any) -> Any:
     """Call the learner's function, turning a crash into a Mistake that names it."""
     if fn is Ellipsis or not callable(fn):
-        raise Mistake(f"{name} should be a function; write it in the cell above")
+        raise Mistake(
+            tr(
+                f"{name} should be a function; write it in the cell above",
+                f"{name}은(는) 함수여야 합니다. 위 셀에 작성하세요",
+            )
+        )
     try:
         return fn(*args)
     except NotImplementedError:
         raise
     except Exception as e:  # their code may raise anything; say what and where
-        raise Mistake(f"{name}{args!r} raised {type(e).__name__}: {e}") from None
+        raised = f"{type(e).__name__}: {e}"
+        raise Mistake(
+            tr(f"{name}{args!r} raised {raised}", f"{name}{args!r}에서 오류가 났습니다: {raised}")
+        ) from None
 
 
 def close(a: float, b: float, rel: float = 1e-6, abs_: float = 1e-9) -> bool:

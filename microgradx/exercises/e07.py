@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..course import tr
 from ..engine import Value
 from ._core import Mistake, call, check, close
 
@@ -78,12 +79,19 @@ def _shape_ok(d1: Any, d2: Any) -> bool:
     return rows and isinstance(d2, (list, tuple)) and len(d2) == len(W2)
 
 
-@check("7.1", "every ∂J/∂w of the notes' 2-layer ReLU network with MSE, by hand")
+@check(
+    "7.1", tr("every ∂J/∂w of the 2-layer ReLU network, by hand", "2층 ReLU 신경망의 모든 ∂J/∂w")
+)
 def gradients(gradients_by_hand: Any) -> str:
     """The learner's (dW1, dw2) against autodiff, entry by entry."""
     got = call(gradients_by_hand, "gradients_by_hand", W1, W2, X, T)
     if not (isinstance(got, (tuple, list)) and len(got) == 2):
-        raise Mistake("gradients_by_hand should return a pair (dW1, dw2)")
+        raise Mistake(
+            tr(
+                "gradients_by_hand should return a pair (dW1, dw2)",
+                "gradients_by_hand는 (dW1, dw2) 쌍을 돌려줘야 합니다",
+            )
+        )
     d1, d2 = got
     if not _shape_ok(d1, d2):
         transposed = isinstance(d1, (list, tuple)) and len(d1) == len(W2)
@@ -91,9 +99,18 @@ def gradients(gradients_by_hand: Any) -> str:
             swapped = [[d1[m][n] for m in range(len(W2))] for n in range(len(W1))]
             right = _flat(*autodiff(W1, W2, X, T))
             if all(close(a, b) for a, b in zip(_flat(swapped, list(d2)), right, strict=False)):
-                raise Mistake("dW1 has W1's indices swapped: dW1[n][m] is ∂J/∂w¹_nm (n = input)")
+                raise Mistake(
+                    tr(
+                        "dW1 has W1's indices swapped: dW1[n][m] is ∂J/∂w¹_nm (n = input)",
+                        "dW1의 첨자가 W1과 뒤바뀌었습니다: dW1[n][m]이 ∂J/∂w¹_nm (n = 입력)",
+                    )
+                )
+        rows, cols = len(W1), len(W2)
         raise Mistake(
-            f"dW1 should be {len(W1)} lists of {len(W2)} numbers (like W1), dw2 {len(W2)} numbers"
+            tr(
+                f"dW1 should be {rows} lists of {cols} numbers (like W1), dw2 {cols} numbers",
+                f"dW1은 W1처럼 숫자 {cols}개짜리 목록 {rows}개, dw2는 숫자 {cols}개여야 합니다",
+            )
         )
     a1, a2 = autodiff(W1, W2, X, T)
     mine = [float(v) for v in _flat(d1, d2)]
@@ -102,18 +119,39 @@ def gradients(gradients_by_hand: Any) -> str:
     names += [f"dw2[{m}]" for m in range(len(W2))]
     wrong = [k for k, (a, b) in enumerate(zip(mine, right, strict=True)) if not close(a, b)]
     if not wrong:
-        return f"all {len(right)} partial derivatives match backward()"
+        return tr(
+            f"all {len(right)} partial derivatives match backward()",
+            f"편미분 {len(right)}개가 모두 backward()와 같습니다",
+        )
     patterns = {
-        f"every entry is N = {len(X)} times too large: J is a mean, keep its 1/N": {"mean": False},
-        "every entry is half: d(y − t)²/dy = 2(y − t), keep the 2": {"two": False},
-        "the sign is flipped: ∂J/∂y = (2/N)(y − t), not (t − y)": {"sign": -1.0},
-        "ReLU′ is taken as 1 everywhere: for a sample where n_m ≤ 0 the unit is off and "
-        "ReLU′(n_m) = 0, so it adds nothing to ∂J/∂w¹_nm": {"relu_prime": False},
+        tr(
+            f"every entry is N = {len(X)} times too large: J is a mean, keep its 1/N",
+            f"모든 성분이 N = {len(X)}배 큽니다: J는 평균이니 1/N을 빼먹지 마세요",
+        ): {"mean": False},
+        tr(
+            "every entry is half: d(y − t)²/dy = 2(y − t), keep the 2",
+            "모든 성분이 절반입니다: d(y − t)²/dy = 2(y − t), 2를 빼먹지 마세요",
+        ): {"two": False},
+        tr(
+            "the sign is flipped: ∂J/∂y = (2/N)(y − t), not (t − y)",
+            "부호가 뒤집혔습니다: ∂J/∂y = (2/N)(y − t), (t − y)가 아닙니다",
+        ): {"sign": -1.0},
+        tr(
+            "ReLU′ is taken as 1 everywhere: for a sample where n_m ≤ 0 the unit is off and "
+            "ReLU′(n_m) = 0, so it adds nothing to ∂J/∂w¹_nm",
+            "ReLU′를 어디서나 1로 두었습니다: n_m ≤ 0인 샘플에서는 유닛이 꺼져 "
+            "ReLU′(n_m) = 0이므로 ∂J/∂w¹_nm에 아무것도 더하지 않습니다",
+        ): {"relu_prime": False},
     }
     for why, switches in patterns.items():
         v1, v2 = by_formula(W1, W2, X, T, **switches)  # type: ignore[arg-type]
         if all(close(a, b) for a, b in zip(mine, _flat(v1, v2), strict=True)):
             raise Mistake(why)
     shown = "; ".join(f"{names[k]} = {mine[k]:.6g} (autodiff {right[k]:.6g})" for k in wrong[:4])
-    more = f" and {len(wrong) - 4} more" if len(wrong) > 4 else ""
-    raise Mistake(f"{len(wrong)} of {len(right)} entries are wrong: {shown}{more}")
+    more = tr(f" and {len(wrong) - 4} more", f" 외 {len(wrong) - 4}개") if len(wrong) > 4 else ""
+    raise Mistake(
+        tr(
+            f"{len(wrong)} of {len(right)} entries are wrong: {shown}{more}",
+            f"성분 {len(right)}개 중 {len(wrong)}개가 틀렸습니다: {shown}{more}",
+        )
+    )
