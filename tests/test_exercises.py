@@ -477,3 +477,16 @@ def test_the_korean_edition_explains_in_korean(
     results = run_isolated(tmp_path / "03.py", timeout=120)
     assert results["3.1"] is not None and "입력 a 자신을 곱합니다" in results["3.1"]
     assert results["3.2"] is not None and results["3.2"].startswith("아직 작성하지 않았습니다")
+
+
+def test_a_notebook_that_hangs_or_breaks_is_stopped_and_reported(tmp_path: Path) -> None:
+    from microgradx.exercises.runner import class_table
+
+    (tmp_path / "cy.py").write_text("# %%\nwhile True:\n    pass\n", encoding="utf-8")
+    (tmp_path / "di.py").write_text("# %%\ndef broken(:\n", encoding="utf-8")
+    table, failures = class_table(tmp_path, timeout=3)
+    assert "cy: stopped after 3 s" in table
+    assert failures == 1  # di ran (its cell failed to compile), reaching no check
+    assert table.splitlines()[2].startswith("di ") and table.splitlines()[2].endswith(
+        f" 0/{len(CHECKS)}"
+    )
