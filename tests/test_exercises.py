@@ -484,9 +484,11 @@ def test_a_notebook_that_hangs_or_breaks_is_stopped_and_reported(tmp_path: Path)
 
     (tmp_path / "cy.py").write_text("# %%\nwhile True:\n    pass\n", encoding="utf-8")
     (tmp_path / "di.py").write_text("# %%\ndef broken(:\n", encoding="utf-8")
+    (tmp_path / "helper.py").write_text("x = 1\n", encoding="utf-8")  # a script: not a row
     table, failures = class_table(tmp_path, timeout=3)
     assert "cy: stopped after 3 s" in table
     assert failures == 1  # di ran (its cell failed to compile), reaching no check
+    assert len(table.splitlines()[0:3]) == 3 and "helper" not in table
     assert table.splitlines()[2].startswith("di ") and table.splitlines()[2].endswith(
         f" 0/{len(CHECKS)}"
     )

@@ -91,6 +91,8 @@ def notebooks(folder: Path) -> dict[str, list[Path]]:
     for path in files:
         if path.suffix == ".py" and path.with_suffix(".ipynb").exists():
             continue  # a twin: the .ipynb is what the student ran
+        if path.suffix == ".py" and "# %%" not in path.read_text(encoding="utf-8"):
+            continue  # a script, not a percent-format notebook
         if any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue  # .ipynb_checkpoints and the like
         rel = path.relative_to(folder)
