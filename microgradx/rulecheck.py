@@ -44,6 +44,7 @@ RTOL = 1e-4
 
 _EPS = sys.float_info.epsilon
 _INFIX = {"add": "+", "sub": "−", "mul": "·", "div": "/", "pow": "**"}
+_PRECEDENCE = {"add": 1, "sub": 1, "mul": 2, "div": 2, "pow": 3}
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,12 @@ class RuleReport(Sequence[RuleMismatch]):
         lines = [head]
         if self.mismatches:
             lines.append(
-                f"{'node':<16} {'op':<10} {'input':<14} {'analytic':>13} {'numeric':>13} "
+                f"{'node':<20} {'op':<10} {'input':<14} {'analytic':>13} {'numeric':>13} "
                 f"{'rel err':>9} {'h':>8}"
             )
             for m in self.mismatches:
                 lines.append(
-                    f"{_cut(m.node, 16):<16} {_cut(m.op, 10):<10} "
+                    f"{_cut(m.node, 20):<20} {_cut(m.op, 10):<10} "
                     f"{_cut(f'{m.input}: {m.input_name}', 14):<14} {m.analytic:>13.6g} "
                     f"{m.numeric:>13.6g} {m.rel_error:>9.2g} {m.step:>8.2g}"
                 )
@@ -140,24 +141,31 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def node_name(v: Value, depth: int = 0) -> str:
-    """The node's label, else a short expression of its inputs (``x·w``, ``tanh(n)``, ``2.5``)."""
+def node_name(v: Value, depth: int = 0, context: int = 0) -> str:
+    """The node's label, else a short expression of its inputs (``x·w + b``, ``tanh(n)``, ``2.5``).
+
+    ``context`` is the precedence the surrounding expression needs (0 at the top or inside a
+    function call): an operand that binds less tightly is wrapped in parentheses.
+    """
     if v.label:
         return v.label
     fn = v._fn
     if fn is None:
         return f"{v.data:g}"
-    if depth >= 2:
+    if depth >= 3:
         return "…"
-    args = [node_name(p, depth + 1) for p in v.parents]
     if fn.arity == 2 and fn.name in _INFIX:
-        text = f"{args[0]}{_INFIX[fn.name]}{args[1]}"
-        return f"({text})" if depth else text
+        own = _PRECEDENCE[fn.name]
+        left = node_name(v.parents[0], depth + 1, own)
+        right = node_name(v.parents[1], depth + 1, own + (fn.name in ("sub", "div", "pow")))
+        sep = _INFIX[fn.name] if own > 1 else f" {_INFIX[fn.name]} "
+        text = f"{left}{sep}{right}"
+        return f"({text})" if own < context else text
     if fn.param is not None and fn.name.startswith("pow"):
-        return f"{args[0]}**{fn.param:g}"
+        return f"{node_name(v.parents[0], depth + 1, 4)}**{fn.param:g}"
     if fn.name == "neg":
-        return f"−{args[0]}"
-    return f"{fn.name}({', '.join(args)})"
+        return f"−{node_name(v.parents[0], depth + 1, 3)}"
+    return f"{fn.name}({', '.join(node_name(p, depth + 1) for p in v.parents)})"
 
 
 def check_rules(output: Value, h: float | None = None) -> RuleReport:

@@ -250,8 +250,11 @@ def test_bad_arguments_are_refused_naming_the_value() -> None:
 
 def test_names_read_as_expressions() -> None:
     x, w = Value(2.0, label="x"), Value(-3.0, label="w")
-    assert node_name(x * w + 1.0) == "(x·w)+1"
+    assert node_name(x * w + 1.0) == "x·w + 1"
+    assert node_name((x + 1.0) * w) == "(x + 1)·w"
+    assert node_name(x - (w - 1.0)) == "x − (w − 1)"
     assert node_name((x**2).tanh()) == "tanh(x**2)"
+    assert node_name(-(x + w)) == "−(x + w)"
     assert isinstance(check_rules(x * w), RuleReport)
 
 
@@ -299,3 +302,17 @@ def test_the_explorer_page_marks_the_wrong_edge() -> None:
     assert '"wrong":{"1":"mul rule for input 1 (w) of x·w' in page
     assert page.count('stroke="#dc2626"') >= 1
     assert '"wrong":{' not in explore(x * w).html
+
+
+def test_a_user_primitive_with_a_wrong_rule_is_found_and_drawn_red() -> None:
+    from microgradx import primitive
+
+    cube = primitive("cube_wrong", forward=lambda a: a**3, vjps=[lambda g, out, a: g * 3 * a])
+    x = Value(1.7, label="x")
+    y = cube(x * 2.0).tanh()
+    report = check_rules(y)
+    assert [(m.op, m.input, m.node) for m in report] == [("cube_wrong", 0, "cube_wrong(x·2)")]
+    assert report[0].numeric == pytest.approx(3 * 3.4**2, rel=1e-7)
+    right = primitive("cube_right", forward=lambda a: a**3, vjps=[lambda g, out, a: g * 3 * a**2])
+    assert check_rules(right(x * 2.0).tanh()).ok
+    assert "✗ ∂=" in draw_dot(y, check=True).source

@@ -27,6 +27,7 @@
 # %%
 import math
 
+from microgradx import Value, check_rules, draw_dot, primitive
 from microgradx.exercises import e03 as check
 
 # %% [markdown]
@@ -131,3 +132,25 @@ def pow_rule_b(g, out, a, b):
 
 # %%
 check.pow(pow_rule_a, pow_rule_b)
+
+# %% [markdown]
+# ## See it: a wrong rule, drawn red
+# A primitive of your own is one call: `primitive(name, forward=..., vjps=[...])`. Here is one
+# with the classic tanh mistake (`out` for `1 − out²`) inside a neuron: `check_rules` names the
+# edge, and `draw_dot(..., check=True)` draws it red (hover it for why).
+
+# %%
+bad_tanh = primitive("bad_tanh", forward=math.tanh, vjps=[lambda g, out, a: g * out])
+x, w, b = Value(0.8, label="x"), Value(-1.5, label="w"), Value(0.3, label="b")
+y = bad_tanh(x * w + b)
+y.backward()
+print(check_rules(y))
+draw_dot(y, check=True)
+
+# %% [markdown]
+# And yours: every edge agrees with central differences of its forward.
+
+# %%
+my_tanh = primitive("my_tanh", forward=math.tanh, vjps=[tanh_rule])
+y = my_tanh(x * w + b)
+check_rules(y)

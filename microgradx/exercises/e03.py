@@ -13,9 +13,9 @@ import random
 from collections.abc import Callable
 from typing import Any
 
-from .. import ops
 from ..course import tr
-from ..engine import Value, _apply1, _apply2
+from ..engine import Value
+from ..primitive import primitive
 from ..rulecheck import check_rules
 from ._core import Mistake, check, close
 
@@ -23,7 +23,7 @@ Rule = Callable[..., Any]
 
 
 def _sigmoid(a: float) -> float:
-    return ops.sigmoid_forward(a)
+    return 1.0 / (1.0 + math.exp(-a))
 
 
 # For each op: its forward, the right rules, and the mistakes learners make, by input.
@@ -156,12 +156,11 @@ POINTS: dict[str, list[tuple[float, ...]]] = {
 
 
 def _primitive(name: str, rules: list[Rule]) -> Callable[..., Value]:
-    """The learner's rules on the op's forward, as a user-defined primitive."""
-    forward = FORWARDS[name]
-    op = ops.Op(f"my_{name}", len(rules), forward, tuple(rules), f"my_{name}")
-    if op.arity == 1:
-        return lambda a: _apply1(op, a)
-    return lambda a, b: _apply2(op, a, b)
+    """The learner's rules on the op's forward, as a user-defined primitive ``my_<name>``."""
+    try:
+        return primitive(f"my_{name}", forward=FORWARDS[name], vjps=rules)
+    except (TypeError, ValueError) as e:  # a rule with the wrong signature, say
+        raise Mistake(str(e)) from None
 
 
 def _diagnose(name: str, j: int, rule: Rule) -> str | None:
@@ -199,8 +198,14 @@ def _check_op(name: str, rules: list[Any]) -> str:
             raise
         except Exception as e:
             raised = f"{type(e).__name__}: {e}"
+            shape = ", ".join(["g", "out", *"ab"[: len(probe)]])
             raise Mistake(
-                tr(f"input {j}'s rule raised {raised}", f"입력 {j}의 규칙에서 오류: {raised}")
+                tr(
+                    f"input {j}'s rule raised {raised} (a rule takes ({shape}), i.e. "
+                    "(g, out, *inputs))",
+                    f"입력 {j}의 규칙에서 오류: {raised} (규칙은 ({shape}), 즉 "
+                    "(g, out, *inputs)를 받습니다)",
+                )
             ) from None
     prim = _primitive(name, rules)
     r = random.Random(name)

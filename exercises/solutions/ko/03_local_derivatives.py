@@ -27,6 +27,7 @@
 # %%
 import math
 
+from microgradx import Value, check_rules, draw_dot, primitive
 from microgradx.exercises import e03 as check
 
 # %% [markdown]
@@ -131,3 +132,26 @@ def pow_rule_b(g, out, a, b):
 
 # %%
 check.pow(pow_rule_a, pow_rule_b)
+
+# %% [markdown]
+# ## 그림으로 보기: 틀린 규칙은 빨간색으로
+# 나만의 연산은 `primitive(name, forward=..., vjps=[...])` 한 번이면 만들 수 있습니다. 아래는
+# tanh의 전형적인 실수(`1 − out²` 대신 `out`)를 넣은 연산을 뉴런 안에 둔 것입니다.
+# `check_rules`가 그 간선을 지목하고, `draw_dot(..., check=True)`는 그 간선을 빨간색으로
+# 그립니다(마우스를 올리면 이유가 보입니다).
+
+# %%
+bad_tanh = primitive("bad_tanh", forward=math.tanh, vjps=[lambda g, out, a: g * out])
+x, w, b = Value(0.8, label="x"), Value(-1.5, label="w"), Value(0.3, label="b")
+y = bad_tanh(x * w + b)
+y.backward()
+print(check_rules(y))
+draw_dot(y, check=True)
+
+# %% [markdown]
+# 그리고 여러분의 규칙: 모든 간선이 순전파의 중심 차분과 같습니다.
+
+# %%
+my_tanh = primitive("my_tanh", forward=math.tanh, vjps=[tanh_rule])
+y = my_tanh(x * w + b)
+check_rules(y)
