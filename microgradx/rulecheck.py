@@ -12,8 +12,8 @@ Evaluating the rule at two upstream gradients catches a rule that forgot its ``g
 difference's best step), and is shrunk a thousandfold (twice; and to ε^(1/3)·|x| for a
 tiny x) when a kink, a pole or a domain edge lies within ``x ± h``. A mismatch that is a
 genuine kink (relu or abs at 0: the one-sided slopes differ and the rule gives one of them)
-is skipped and listed as such, as are points where the forward is undefined on either side
-(sqrt at 0).
+is skipped and listed as such, as are jumps (sign at 0: the rise across x ± h does not shrink
+with h) and points where the forward is undefined on either side (sqrt at 0).
 
 >>> from microgradx import Value
 >>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
@@ -248,6 +248,13 @@ def _check_edge(fn: Op, j: int, args: list[float], h: float | None) -> Found | s
         return (
             f"a kink at x = {x:g}: the one-sided slopes differ ({left:.6g} left, "
             f"{right:.6g} right) and the rule gives {a1:.6g}"
+        )
+    first = samples[0]
+    jump = 2.0 * t * numeric  # f(x + t) − f(x − t) at the smallest step
+    if len(samples) > 1 and abs(jump) > max(0.5 * abs(2.0 * first[0] * first[1]), 2 * t * noise):
+        # the rise does not shrink with the step: a jump (sign at 0, a % b at a multiple of b)
+        return (
+            f"a jump at x = {x:g}: the forward is not continuous there ({jump:.3g} across ±{t:.2g})"
         )
     if not math.isfinite(numeric):
         return f"the forward's slope is not finite at x = {x:g}"

@@ -34,7 +34,12 @@ def _any(r: random.Random) -> float:
     return r.choice([-1.0, 1.0]) * r.uniform(0.3, 2.5)
 
 
-# Each op with points where every input's derivative exists and is not zero.
+def _mod_point(r: random.Random) -> list[float]:
+    b = _any(r)
+    return [b * (r.randint(1, 3) + r.uniform(0.2, 0.8)), b]  # a/b away from an integer
+
+
+# Each op with points where every input's derivative exists (and is not zero, but sign's).
 DOMAINS: dict[str, Sampler] = {
     "add": lambda r: [_any(r), _any(r)],
     "sub": lambda r: [_any(r), _any(r)],
@@ -60,6 +65,11 @@ DOMAINS: dict[str, Sampler] = {
     "atan": lambda r: [_any(r)],
     "log1p": lambda r: [r.uniform(-0.8, 3.0)],
     "expm1": lambda r: [_any(r)],
+    "asinh": lambda r: [_any(r)],
+    "acosh": lambda r: [r.uniform(1.2, 4.0)],
+    "atanh": lambda r: [r.uniform(-0.9, 0.9)],
+    "sign": lambda r: [_any(r)],
+    "mod": lambda r: _mod_point(r),
 }
 TABLE: list[ops.Op] = [
     *ops.RULES.values(),
@@ -113,7 +123,7 @@ CASES = [
     for op in TABLE
     for j in range(op.arity)
     for kind in ("offset", "missing g")
-    if not (kind == "missing g" and op.name == "pow0")
+    if not (kind == "missing g" and op.name in ("pow0", "sign"))  # derivative 0: g unseen
 ]
 
 
@@ -154,7 +164,7 @@ def test_the_classic_mistakes_are_found() -> None:
 def _correct_points(op: ops.Op, r: random.Random) -> list[list[float]]:
     """Random points, points next to kinks and large values, all inside op's domain."""
     points = [_domain(op)(r) for _ in range(20)]
-    kinked = {"abs", "relu", "leaky_relu"}
+    kinked = {"abs", "relu", "leaky_relu", "sign"}
     if op.name in kinked:
         points += [[s * 10.0**-k] for s in (1.0, -1.0) for k in (3, 6, 9, 12, 15)] + [[0.0]]
     large = {
@@ -175,6 +185,10 @@ def _correct_points(op: ops.Op, r: random.Random) -> list[list[float]]:
         "cosh": [[-700.0]],
         "pow": [[10.0, 300.0], [1e100, 2.5], [-2.0, 3.0]],
         "log1p": [[1e300], [-0.999999]],
+        "asinh": [[1e300], [-1e8]],
+        "acosh": [[1e300], [1.000001]],
+        "atanh": [[0.999999], [-1e-300]],
+        "mod": [[1e10, 3.0], [-7.5, 2.0], [3.0 + 1e-12, 1.5], [6.0, 3.0]],
         "asin": [[0.999999]],
         "acos": [[-0.999999]],
     }
@@ -202,6 +216,11 @@ def test_kinks_are_skipped_and_said() -> None:
 def test_a_wrong_rule_at_a_kink_is_still_found_next_to_it() -> None:
     wrong = _with_rule(ops.RELU, 0, lambda g, out, a: g * (1.0 if a < 0 else 0.0))
     assert len(check_rules(_apply1(wrong, Value(1e-9, label="z")))) == 1
+
+
+def test_a_jump_is_skipped_and_said() -> None:
+    report = check_rules(_apply1(ops.SIGN, Value(0.0, label="z")))
+    assert report.ok and "a jump at x = 0" in report.skipped[0].why
 
 
 def test_an_undefined_forward_next_to_the_point_is_skipped() -> None:
