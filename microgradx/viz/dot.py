@@ -17,6 +17,7 @@ import graphviz
 
 from ..engine import Value
 from ..nn import Module, _live_parameters
+from ..rulecheck import check_rules
 from .plan import _local_grads, _Plan, _plan
 from .style import (
     _DERIV_COLOR,
@@ -24,6 +25,7 @@ from .style import (
     _HIGHLIGHT,
     _OP_FILL,
     _ROLE_STYLES,
+    _WRONG_EDGE,
     _fmt,
     _grad_float,
     _record_text,
@@ -305,6 +307,7 @@ def _draw(
     highlight: Value | None = None,
     highlight_edges: Mapping[int, str] | None = None,
     words: Mapping[str, str] | None = None,
+    wrong_edges: Mapping[tuple[Value, int], str] | None = None,
 ) -> graphviz.Digraph:
     """Turn a plan into a Digraph; the step-by-step frames reuse it with their own grads.
 
@@ -407,6 +410,9 @@ def _draw(
                 edge = {"label": f"∂={_fmt(local[j])}"}
                 if colors:
                     edge["fontcolor"] = _DERIV_COLOR
+            if wrong_edges and (v, j) in wrong_edges:  # check_rules found this rule wrong
+                edge.update(color=_WRONG_EDGE, fontcolor=_WRONG_EDGE, penwidth="2.5")
+                edge.update(tooltip=wrong_edges[v, j], label=f"✗ {edge.get('label', '')}".strip())
             inputs.edge(dot, plan.units[pu].name, op, edge)
 
     if plan.collapsed or plan.expanded:
@@ -517,6 +523,7 @@ def draw_dot(
     title: str | None = None,
     expand: str | Iterable[str] = (),
     lang: str = "en",
+    check: bool = False,
 ) -> graphviz.Digraph:
     """Draw the computation graph of ``root`` as a ``graphviz.Digraph``.
 
@@ -530,6 +537,8 @@ def draw_dot(
     drawn layer by layer left to right, neurons in order, the all-to-all edges between two
     layers bundled; ``expand="L1.N3"`` (or a list) draws those neurons Value by Value.
     ``lang="ko"`` writes the caption in Korean (the explorer's words, ``explorer/strings.json``).
+    ``check=True`` runs ``check_rules`` and draws each wrong local derivative's edge red, the
+    reason in its tooltip.
 
     >>> x = Value(2.0, label="x")
     >>> y = x * x
@@ -544,6 +553,15 @@ def draw_dot(
     if show_grad and not computed:
         notes.append(words["dot.notComputed"].format(root=root.label or "root"))
     notes.extend(_size_notes(plan))
+    wrong = None
+    if check:
+        report = check_rules(root)
+        wrong = {(m.value, m.input): m.describe() for m in report}
+        notes.append(
+            f"check_rules: {len(report)} wrong local derivative(s), drawn red (hover: why)"
+            if wrong
+            else f"check_rules: all {report.checked} local derivatives agree with their forwards"
+        )
     return _draw(
         plan,
         rankdir=_check_rankdir(rankdir),
@@ -556,4 +574,5 @@ def draw_dot(
         notes=notes,
         title=title,
         words=None if lang == "en" else words,  # English: style.py's own legends
+        wrong_edges=wrong,
     )

@@ -31,6 +31,7 @@ _ROLE_STYLES: dict[str, _Style] = {
 _OP_FILL = "#e5e7eb"
 _DERIV_COLOR = "#b91c1c"  # local derivatives and backward-pass annotations share one colour
 _HIGHLIGHT = "#dc2626"
+_WRONG_EDGE = "#dc2626"  # check_rules: a local derivative that disagrees with its forward
 _FONT = "Helvetica"
 
 
