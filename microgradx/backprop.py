@@ -290,10 +290,8 @@ def chain_rule_into_grads(order: Sequence[Node]) -> None:
     """
     node = None
     try:
-        for node in reversed(order):
-            fn = node._fn
-            if fn is None:  # a leaf has no rule
-                continue
+        for node in reversed(order):  # op nodes only: a leaf has no rule
+            fn: Op = node._fn  # type: ignore[assignment]
             a, b = node._a, node._b
             upstream, out = node.grad, node._data
             if b is None:
