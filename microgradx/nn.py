@@ -167,11 +167,6 @@ class _ModuleType(type):
 class Module(metaclass=_ModuleType):
     """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickle and copy support: restore the attributes, then register the module."""
-        self.__dict__.update(state)
-        _LIVE_MODULES.add(self)
-
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its label, in a fixed order."""
         return []
@@ -212,6 +207,26 @@ class Module(metaclass=_ModuleType):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
+
+    def __setstate__(self, state: Any) -> None:
+        """Unpickle and copy support: restore the fields, check they fit together, register."""
+        if not isinstance(state, dict):
+            raise ValueError(f"{type(self).__name__}: not a pickled microgradx module")
+        self.__dict__.update(state)
+        try:
+            problem = self._state_problem()
+        except AttributeError as e:  # a field is missing
+            problem = str(e)
+        if problem:
+            raise ValueError(
+                f"{type(self).__name__}: the pickled state does not describe a model: {problem}"
+            )
+        _LIVE_MODULES.add(self)
+
+    def _state_problem(self) -> str:
+        """What is inconsistent in this module's fields ("" if nothing): a tampered pickle."""
+        bad = [p for p in self.parameters() if not isinstance(p, Value)]
+        return f"parameters that are not Values: {bad[:3]!r}" if bad else ""
 
 
 _LIVE_MODULES: weakref.WeakSet[Module] = weakref.WeakSet()
@@ -278,6 +293,17 @@ class Neuron(Module):
         """micrograd's flag: True unless the neuron is linear."""
         return self.activation != "linear"
 
+    def _state_problem(self) -> str:
+        if not (is_int(self.nin) and self.nin >= 1):
+            return f"nin is {self.nin!r}"
+        if not (isinstance(self.w, list) and all(isinstance(w, Value) for w in self.w)):
+            return "its weights are not a list of Values"
+        if len(self.w) != self.nin:
+            return f"{self.name or 'a neuron'} has nin={self.nin} but {len(self.w)} weights"
+        if self.activation not in ACTIVATIONS or self._act is not ACTIVATIONS[self.activation]:
+            return f"activation {self.activation!r} does not match its function {self._act!r}"
+        return super()._state_problem()
+
     def __repr__(self) -> str:
         return f"{_REPR_NAMES[self.activation]}Neuron({self.nin})"
 
@@ -314,6 +340,20 @@ class Layer(Module):
 
     def _forward(self, x: Sequence[Any]) -> list[Value]:
         return [n._forward(x) for n in self.neurons]
+
+    def _state_problem(self) -> str:
+        neurons = self.neurons
+        if not (isinstance(neurons, list) and all(isinstance(n, Neuron) for n in neurons)):
+            return "its neurons are not a list of Neurons"
+        if len(neurons) != self.nout:
+            return f"layer {self.name} has nout={self.nout} but {len(neurons)} neurons"
+        for n in neurons:
+            if n.nin != self.nin or n.activation != self.activation:
+                return (
+                    f"layer {self.name} (nin={self.nin}, {self.activation}) holds a neuron "
+                    f"with nin={n.nin}, {n.activation}"
+                )
+        return super()._state_problem()
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every neuron's parameters, neuron by neuron."""
@@ -375,6 +415,22 @@ class MLP(Module):
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every layer's parameters, layer by layer (``L1.N1.w0`` first)."""
         return [item for layer in self.layers for item in layer.named_parameters()]
+
+    def _state_problem(self) -> str:
+        layers = self.layers
+        if not (isinstance(layers, list) and all(isinstance(x, Layer) for x in layers)):
+            return "its layers are not a list of Layers"
+        sizes = [self.nin, *self.nouts]
+        if len(layers) != len(self.nouts):
+            return f"nouts={self.nouts} but {len(layers)} layers"
+        for i, layer in enumerate(layers):
+            wanted = self.output_activation if i == len(layers) - 1 else self.activation
+            if (layer.nin, layer.nout, layer.activation) != (sizes[i], sizes[i + 1], wanted):
+                return (
+                    f"layer {i + 1} is {layer.nin} → {layer.nout} ({layer.activation}) but the "
+                    f"model says {sizes[i]} → {sizes[i + 1]} ({wanted})"
+                )
+        return super()._state_problem()
 
     def config(self) -> dict[str, Any]:
         """The architecture as a JSON-able dict; ``MLP(**model.config())`` rebuilds it.
