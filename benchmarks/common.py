@@ -1,19 +1,23 @@
 """Shared benchmark plumbing: the data, the initial weights, fair timing, tables, machine info.
 
 Every workload script imports this module so that all engines see the same moons points and
-the same initial weights, and are timed the same way: engines are interleaved round by round,
-and ``gc.collect()`` runs before every timed step (outside the timing) so that one engine's
-garbage is never charged to the next one. Results are medians over rounds.
+the same initial weights, and are timed the same way, as a user's loop runs them: engines are
+interleaved round by round, and in each round an engine runs one untimed lead-in step (so the
+timed steps meet the state its own previous step left, garbage included) and then a block of
+consecutive timed steps. ``gc.collect()`` is never called: collecting before a step would hide
+the cost of the previous step's cyclic garbage, which a real loop pays. Results are medians
+over rounds of the time per step; ratios are only ever taken between engines of the same run.
 """
 
 from __future__ import annotations
 
-import gc
 import importlib.metadata
 import itertools
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -82,6 +86,14 @@ ENGINES = (
 
 
 @dataclass
+class Report:
+    """A workload's full markdown (for RESULTS.md) and its short form (for the README)."""
+
+    full: str
+    summary: str = ""
+
+
+@dataclass
 class Row:
     """One engine's line in a table."""
 
@@ -97,20 +109,71 @@ class Row:
 
 Step = Callable[[], object]
 
+TINY = False
+"""True for the test suite's smoke run (``run_all.py --tiny``): the smallest sizes that still
+run every line of every workload. Set by run_all.py (and passed on to child processes)."""
+
+
+def sized(quick: bool, full: Any, fast: Any, tiny: Any) -> Any:
+    """The setting for this run: ``tiny`` (TINY), ``fast`` (``--quick``) or ``full``."""
+    return tiny if TINY else fast if quick else full
+
 
 def interleave(
-    steps: dict[str, Step], rounds: int, tick: Callable[[], None] = lambda: None
+    steps: dict[str, Step],
+    rounds: int,
+    tick: Callable[[], None] = lambda: None,
+    block: int | dict[str, int] = 2,
+    lead_in: int = 1,
 ) -> dict[str, list[float]]:
-    """Time each step once per round, engines in turn; gc.collect() before each (untimed)."""
+    """Seconds per step, one entry per round: engines in turn, each a lead-in then a block.
+
+    ``block`` is the number of timed steps in a row (one number, or one per engine); the
+    lead-in steps are untimed. There is no ``gc.collect()`` anywhere: each step pays for the
+    collections its own allocations trigger, as in a user's loop.
+    """
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
-            gc.collect()
+            n = block if isinstance(block, int) else block[name]
+            for _ in range(lead_in):
+                step()
             start = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - start)
+            for _ in range(n):
+                step()
+            times[name].append((time.perf_counter() - start) / n)
             tick()
     return times
+
+
+def load() -> str:
+    """The machine's load average (1, 5, 15 min) and core count, for the record."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.1f} / {five:.1f} / {fifteen:.1f} (1 / 5 / 15 min) on {os.cpu_count()} cores"
+
+
+def load_now() -> float:
+    """The 1-minute load average right now."""
+    return os.getloadavg()[0]
+
+
+def run_child(module: str, function: str, **kwargs: Any) -> Any:
+    """``module.function(**kwargs)`` in a fresh Python process; its JSON result, decoded.
+
+    A fresh process gives each heap its own interpreter: a "bare" process has imported
+    neither torch nor anything else the parent has, and no other engine's garbage is around.
+    """
+    here = str(Path(__file__).resolve().parent)
+    code = (
+        f"import sys, json; sys.path[:0] = [{here!r}]; import common; common.TINY = {TINY!r}; "
+        f"import {module} as m; print(json.dumps(m.{function}(**json.loads(sys.argv[1]))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(kwargs)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{module}.{function}({kwargs}) failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 # A Jupyter kernel holds ~150,000 GC-tracked objects right after importing numpy, matplotlib,
@@ -147,6 +210,11 @@ def fmt_time(seconds: float) -> str:
     return f"{seconds * 1e6:.1f} µs"
 
 
+def ratio(slow: float, fast: float) -> str:
+    """How many times faster ``fast`` is than ``slow``, e.g. ``12.7×``."""
+    return f"{slow / fast:.1f}×" if fast == fast and slow == slow else "—"
+
+
 def table(title: str, rows: list[Row], baseline: str = "micrograd 0.1.0", extra: str = "") -> str:
     """A markdown table: engine, median time, speed-up vs the baseline row, notes."""
     base = next((r.median for r in rows if r.engine == baseline and r.times), None)
@@ -164,6 +232,26 @@ def table(title: str, rows: list[Row], baseline: str = "micrograd 0.1.0", extra:
         if r.engine == baseline:
             ratio = "1.0×"
         lines.append(f"| {r.engine} | {fmt_time(r.median)} | {ratio} | {len(r.times)} | {r.note} |")
+    return "\n".join(lines) + "\n"
+
+
+def summary_table(what: str, rows: dict[str, list[Row]]) -> str:
+    """One line per size: each engine's median and its speed-up over micrograd in that run."""
+    engines = [r.engine for r in next(iter(rows.values())) if r.times or "skipped" in r.note]
+    lines = [f"| {what} | {' | '.join(engines)} |", "|---|" + "---:|" * len(engines)]
+    for label, size_rows in rows.items():
+        by = {r.engine: r for r in size_rows}
+        base = by["micrograd 0.1.0"].median if "micrograd 0.1.0" in by else float("nan")
+        cells = []
+        for name in engines:
+            t = by[name].median
+            if t != t:
+                cells.append("—")
+            elif name == "micrograd 0.1.0" or base != base:
+                cells.append(fmt_time(t))
+            else:
+                cells.append(f"{fmt_time(t)} ({ratio(base, t)})")
+        lines.append(f"| {label} | {' | '.join(cells)} |")
     return "\n".join(lines) + "\n"
 
 

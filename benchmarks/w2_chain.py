@@ -1,4 +1,4 @@
-"""W2 — a chain of depth N (c ← c·1.0001 + 0.001, N times), build + backward, N = 10⁴…10⁶.
+"""W2 — a chain of depth N (c ← c·1.0001 + 0.001, N times), build + backward, N = 10⁴, 10⁵.
 
 micrograd's recursive topological sort needs the recursion limit raised to ~2N; microgradx
 runs under the default limit (its sort is iterative), which this script checks.
@@ -11,15 +11,27 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from common import ENGINES, Row, import_micrograd, import_torch, interleave, recursion_limit, table
+from common import (
+    ENGINES,
+    Report,
+    Row,
+    import_micrograd,
+    import_torch,
+    interleave,
+    load,
+    recursion_limit,
+    sized,
+    summary_table,
+    table,
+)
 
 TITLE = "W2 — chain c ← c·1.0001 + 0.001 of depth N: build + backward"
 DEFAULT_LIMIT = sys.getrecursionlimit()
 
 
 def sizes(quick: bool) -> list[tuple[int, int]]:
-    """(N, rounds) pairs."""
-    return [(10**4, 2), (10**5, 1)] if quick else [(10**4, 7), (10**5, 5), (10**6, 3)]
+    """(N, rounds) pairs (10⁶ would take micrograd and torch minutes per round here)."""
+    return sized(quick, [(10**4, 3), (10**5, 2)], [(10**4, 2), (10**5, 1)], [(100, 1)])
 
 
 def _chain(make: Callable[[float], Any], n: int) -> Callable[[], float]:
@@ -34,8 +46,8 @@ def _chain(make: Callable[[float], Any], n: int) -> Callable[[], float]:
     return step
 
 
-def run_one(n: int, rounds: int, tick: Callable[[], None] = lambda: None) -> str:
-    """Time every engine on one chain length and return the markdown table."""
+def run_one(n: int, rounds: int, tick: Callable[[], None] = lambda: None) -> tuple[str, list[Row]]:
+    """Time every engine on one chain length; the markdown table and its rows."""
     import microgradx as mx
 
     mg, mg_note = import_micrograd()
@@ -69,17 +81,18 @@ def run_one(n: int, rounds: int, tick: Callable[[], None] = lambda: None) -> str
         return checked
 
     timed = {name: guarded(name, step) for name, step in steps.items()}
-    times = interleave(timed, rounds, tick)
+    times = interleave(timed, rounds, tick, block=1)
     grads = {name: step() for name, step in timed.items()} if n <= 10**4 else {}
     for name, ts in times.items():
         rows[name] = Row(name, ts, notes.get(name, ""))
     rows["microgradx replay"] = Row("microgradx replay", note="n/a: one sample, nothing to batch")
     rows["torch batched"] = Row("torch batched", note="n/a: a chain is sequential")
-    extra = ""
+    extra = f"One untimed lead-in step, then one timed step per round; load at the end: {load()}."
     if grads:
         spread = max(grads.values()) - min(grads.values())
-        extra = f"dc/dx = 1.0001^N agrees across engines to {spread:.1e}."
-    return table(f"{TITLE} (N = {n:,})", [rows[k] for k in ENGINES if k in rows], extra=extra)
+        extra += f" dc/dx = 1.0001^N agrees across engines to {spread:.1e}."
+    ordered = [rows[k] for k in ENGINES if k in rows]
+    return table(f"{TITLE} (N = {n:,})", ordered, extra=extra), ordered
 
 
 def ticks(quick: bool) -> int:
@@ -87,12 +100,16 @@ def ticks(quick: bool) -> int:
     return sum(r * 3 for _, r in sizes(quick))
 
 
-def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
+def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> Report:
     """All chain lengths, one table each."""
-    return "\n".join(run_one(n, r, tick) for n, r in sizes(quick))
+    done = {f"N = {n:,}": run_one(n, r, tick) for n, r in sizes(quick)}
+    summary = summary_table(
+        "W2: chain of N nodes, build + backward", {k: rows for k, (_, rows) in done.items()}
+    )
+    return Report("\n".join(text for text, _ in done.values()), summary)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short chains only (smoke run)")
-    print(run(parser.parse_args().quick))
+    print(run(parser.parse_args().quick).full)

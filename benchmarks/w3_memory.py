@@ -25,7 +25,9 @@ KINDS = ("leaf", "binary")
 
 def count(quick: bool) -> int:
     """Nodes per measurement: enough for RSS to resolve a few bytes per node."""
-    return 20_000 if quick else 200_000
+    from common import sized
+
+    return sized(quick, 100_000, 20_000, 2_000)
 
 
 def _rss() -> int:
@@ -104,7 +106,7 @@ def ticks(quick: bool) -> int:
     return len(ENGINES) * len(KINDS) * 2
 
 
-def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
+def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> Any:
     """Measure every engine in subprocesses and return the markdown table."""
     n = count(quick)
     results: dict[tuple[str, str, str], float | None] = {}
@@ -129,7 +131,7 @@ def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
         "two existing leaves (the node, its data, its links to the operands). "
         "tracemalloc cannot see torch's C++ allocations (—).",
         "",
-        "| engine | leaf (tracemalloc) | leaf (RSS) | binary-op node (tracemalloc) "
+        "| W3: engine | leaf (tracemalloc) | leaf (RSS) | binary-op node (tracemalloc) "
         "| binary-op node (RSS) | vs micrograd (binary, tracemalloc) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -143,10 +145,12 @@ def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
             ratio = "1.0×"
         cells = " | ".join(cell(engine, k, m) for k in KINDS for m in ("tracemalloc", "rss"))
         lines.append(f"| {engine} | {cells} | {ratio} |")
-    return "\n".join(lines) + "\n"
+    from common import Report
+
+    return Report("\n".join(lines) + "\n", "\n".join(lines[4:]) + "\n")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer nodes (smoke run)")
-    print(run(parser.parse_args().quick))
+    print(run(parser.parse_args().quick).full)

@@ -11,7 +11,19 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from common import ENGINES, Row, import_micrograd, import_torch, interleave, recursion_limit, table
+from common import (
+    ENGINES,
+    Report,
+    Row,
+    import_micrograd,
+    import_torch,
+    interleave,
+    load,
+    recursion_limit,
+    sized,
+    summary_table,
+    table,
+)
 
 TITLE = "W4 — wide sum Σ aᵢ·bᵢ of 10⁵ products: build + backward"
 N = 10**5
@@ -19,7 +31,12 @@ N = 10**5
 
 def rounds(quick: bool) -> int:
     """Timed rounds per engine."""
-    return 2 if quick else 7
+    return sized(quick, 2, 1, 1)
+
+
+def size() -> int:
+    """Products in the sum (a hundred in the tiny smoke run)."""
+    return sized(False, N, N, 100)
 
 
 def _scalar(make: Callable[[float], Any], a: np.ndarray, b: np.ndarray) -> Callable[[], float]:
@@ -51,12 +68,12 @@ def ticks(quick: bool) -> int:
     return rounds(quick) * 4
 
 
-def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
+def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> Report:
     """Time every engine on W4 and return the markdown table."""
     import microgradx as mx
 
     rng = np.random.default_rng(0)
-    a, b = rng.uniform(-1, 1, N), rng.uniform(-1, 1, N)
+    a, b = rng.uniform(-1, 1, size()), rng.uniform(-1, 1, size())
     mg, mg_note = import_micrograd()
     torch, torch_note = import_torch()
     steps: dict[str, Callable[[], float]] = {}
@@ -83,16 +100,21 @@ def run(quick: bool = False, tick: Callable[[], None] = lambda: None) -> str:
             rows[name] = Row(name, note=f"skipped: torch {torch_note}")
     with recursion_limit(limit):
         sums = {name: step() for name, step in steps.items()}  # warm-up + sanity check
-        times = interleave(steps, rounds(quick), tick)
+        times = interleave(steps, rounds(quick), tick, block=1)
     spread = max(sums.values()) - min(sums.values())
     for name, ts in times.items():
         rows[name] = Row(name, ts, notes.get(name, ""))
     rows["microgradx replay"] = Row("microgradx replay", note="n/a: one sample, nothing to batch")
-    extra = f"The sums agree across engines to {spread:.1e}."
-    return table(TITLE, [rows[k] for k in ENGINES if k in rows], extra=extra)
+    extra = (
+        f"One untimed lead-in step, then one timed step per round; {size():,} products. "
+        f"The sums agree across engines to {spread:.1e}. Load at the end: {load()}."
+    )
+    ordered = [rows[k] for k in ENGINES if k in rows]
+    summary = summary_table("W4: Σ aᵢ·bᵢ, build + backward", {f"{size():,} products": ordered})
+    return Report(table(TITLE, ordered, extra=extra), summary)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds (smoke run)")
-    print(run(parser.parse_args().quick))
+    print(run(parser.parse_args().quick).full)
