@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
-from .gradmode import enable_grad, gc_paused
+from .gradmode import building_ended, enable_grad, gc_paused
 from .ops import Op
 
 
@@ -200,8 +200,11 @@ def gradients(output: Node, inputs: Sequence[Node], *, create_graph: bool = Fals
     for i, v in enumerate(wanted):
         if not isinstance(v, Node):
             raise TypeError(f"gradients: input {i} must be a Value, got {type(v).__name__} {v!r}")
-    with gc_paused():
-        grads = backpropagate(output, wanted, record=create_graph)
+    try:
+        with gc_paused():
+            grads = backpropagate(output, wanted, record=create_graph)
+    finally:
+        building_ended()  # the graph is walked: the engine's collector pause may end
     if create_graph:
         return [_as_node(grads.get(v, 0.0), output) for v in wanted]
     return [float(grads.get(v, 0.0)) for v in wanted]
@@ -215,19 +218,22 @@ def backward(root: Node, *, create_graph: bool = False) -> None:
     several threads may share nodes: each sums on its own, and leaves accumulate every pass.
     """
     _expect_root(root, "backward")
-    with gc_paused():
-        if not create_graph and _slots.acquire(blocking=False):
-            try:
-                _backward_into_grads(root)  # the fast variant: no other pass is using the slots
-            finally:
-                _slots.release()
-            return
-        grads = backpropagate(root, None, record=create_graph)  # sums of this pass alone
-        with enable_grad() if create_graph else nullcontext(), _slots:
-            for node, g in grads.items():  # into .grad, one pass at a time (as if serialised)
-                if create_graph:
-                    g = _as_node(g, root)
-                node.grad = node.grad + g if node._fn is None else g
+    try:
+        with gc_paused():
+            if not create_graph and _slots.acquire(blocking=False):
+                try:
+                    _backward_into_grads(root)  # the fast variant: no other pass uses the slots
+                finally:
+                    _slots.release()
+                return
+            grads = backpropagate(root, None, record=create_graph)  # sums of this pass alone
+            with enable_grad() if create_graph else nullcontext(), _slots:
+                for node, g in grads.items():  # into .grad, one pass at a time (as if serialised)
+                    if create_graph:
+                        g = _as_node(g, root)
+                    node.grad = node.grad + g if node._fn is None else g
+    finally:
+        building_ended()  # the graph is walked: the engine's collector pause may end
 
 
 # -- 4. backward()'s float pass: the one variant, for speed ---------------------------------

@@ -65,13 +65,14 @@ def _binary_operator(fn: Op) -> Callable[[Value, Value | Number], Value]:
 
     Two recording Values build their node right here, without the call layers of ``_apply2``
     and ``_node``: these four ops are most of any graph, and the two calls saved were 9% of a
-    W1 training step. Anything else (a number, a Constant, grad mode off) goes through
-    ``_apply2``'s checks. The derivative stays in the rule table.
+    W1 training step. Anything else (a number, a Constant, grad mode off, the first node
+    after a backward pass, which pauses the collector) goes through ``_apply2``'s checks.
+    The derivative stays in the rule table.
     """
     forward = fn.forward
 
     def operator_method(self: Value, other: Value | Number) -> Value:
-        if type(other) is Value and gradmode.all_record:  # the hot path
+        if type(other) is Value and gradmode.hot:  # the hot path
             out = forward(self._data, other._data)
             if not _isfinite(out):
                 out = _checked(out, fn, self._data, other._data)
@@ -397,6 +398,8 @@ _isfinite = math.isfinite
 
 def _node(data: float, fn: Op | None, a: Value | None = None, b: Value | None = None) -> Value:
     """Make a Value without re-validating data computed by a rule (hot path)."""
+    if gradmode.idle:  # the first recorded node since a backward pass: pause the collector
+        gradmode.building_started()
     v = _new(Value)
     v._data = data
     v.grad = 0.0

@@ -324,8 +324,8 @@ def fit(
     gradients, tens to hundreds of times faster; needs a named loss.
 
     The cyclic garbage collector is paused during each step and restored after it
-    (``microgradx.gc_paused``, safe across threads); wrap the steps of your own training loop
-    in ``with gc_paused():`` for the same speed-up.
+    (``microgradx.gc_paused``, safe across threads); in your own training loop the engine
+    pauses it from the first recorded node until ``backward()`` ends (``microgradx.gcpause``).
     """
     who = "fit"
     model = _check_model(model, who)

@@ -20,3 +20,17 @@ def _seeded_global_random() -> Iterator[None]:
     random.seed(0)
     yield
     random.setstate(state)
+
+
+@pytest.fixture(autouse=True)
+def _no_open_building_pause() -> Iterator[None]:
+    """Start every test with the engine's automatic gc pause closed.
+
+    A graph an earlier test built but never backwarded keeps the pause open (for a few
+    seconds, until the watchdog closes it); a test that then sets the collector's state would
+    see the earlier pause's end restore the state remembered before it.
+    """
+    from microgradx import gradmode
+
+    gradmode.building_ended()
+    yield

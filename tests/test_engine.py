@@ -733,6 +733,18 @@ class _FakeGC:
         self.enabled = False
         self.on_disable()
 
+    def get_freeze_count(self) -> int:
+        return 0
+
+    def freeze(self) -> None:
+        pass
+
+    def unfreeze(self) -> None:
+        pass
+
+    def collect(self, generation: int = 2) -> int:
+        return 0
+
     def enable(self) -> None:
         self.enabled = True
         self.ever_enabled = True

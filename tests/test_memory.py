@@ -89,11 +89,11 @@ def test_backward_restores_gc_state_with_create_graph_and_bad_root() -> None:
 def test_graph_is_freed_without_the_cyclic_collector() -> None:
     # No per-node closures, no cycles: reference counting alone frees a whole graph.
     gc.collect()
+    x = Value(1.0)
+    c = x * 1.0  # the first recorded node opens the gc pause (and its watchdog thread) here
     tracemalloc.start()
     try:
         start = tracemalloc.get_traced_memory()[0]
-        x = Value(1.0)
-        c = x
         for _ in range(5_000):
             c = c * 1.0001 + 0.001
         c.backward()
