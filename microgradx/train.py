@@ -325,7 +325,7 @@ def fit(
 
     The cyclic garbage collector is paused during each step and restored after it
     (``microgradx.gc_paused``, safe across threads); in your own training loop the engine
-    pauses it from the first recorded node until ``backward()`` ends (``microgradx.gcpause``).
+    pauses it from the first recorded node until ``backward()`` ends (``microgradx.gradmode``).
     """
     who = "fit"
     model = _check_model(model, who)
