@@ -22,10 +22,11 @@ The rules, under one lock (threads share the collector; docs/performance.md has 
   for a whole ``WATCHDOG_SECONDS`` interval (so after 5 to 10 s) without a backward pass — a
   graph built and kept, an evaluation loop without ``no_grad()`` — and the engine pauses
   again only after the next backward pass. The thread exits when no pause is open.
-- When a backward pass closes it and the collector resumes, ``gc.freeze(); gc.unfreeze()``
-  resets the young-generation count in O(1); otherwise the first allocation would scan
-  everything made while paused, the whole live graph (measured on W1, bare process: a plain
-  loop at 1.03× a ``gc_paused()`` loop with the reset, 1.39× without). The reset moves those
+- When a backward pass closes it, the collector resumes, and a young collection is due,
+  ``gc.freeze(); gc.unfreeze()`` resets the young-generation count in O(1); otherwise the
+  first allocation would scan everything made while paused, the whole live graph (measured
+  on W1, bare process: a plain loop at 1.03× a ``gc_paused()`` loop with the reset, 1.39×
+  without). The reset moves those
   objects to the oldest generation, so it is skipped when anything is frozen
   (``gc.unfreeze()`` would thaw the user's objects), and every ``FULL_EVERY`` resets a full
   ``gc.collect()`` looks there for cyclic garbage (the user's own: the engine makes none).
@@ -146,7 +147,9 @@ def _close(reset_young: bool = False) -> bool:
     if _gc_pauses or not _gc_resume:
         return False
     due = False
-    if reset_young and gc.get_freeze_count() == 0:
+    # Only when a young collection is due (else it would come later, when the graph is likely
+    # freed), and never when anything is frozen.
+    if reset_young and gc.get_count()[0] >= gc.get_threshold()[0] and not gc.get_freeze_count():
         gc.freeze()
         gc.unfreeze()
         _resets += 1

@@ -736,6 +736,12 @@ class _FakeGC:
     def get_freeze_count(self) -> int:
         return 0
 
+    def get_count(self) -> tuple[int, int, int]:
+        return (0, 0, 0)
+
+    def get_threshold(self) -> tuple[int, int, int]:
+        return (700, 10, 10)
+
     def freeze(self) -> None:
         pass
 

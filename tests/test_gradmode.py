@@ -244,7 +244,9 @@ def test_cyclic_garbage_made_in_training_steps_is_collected(
     for step in range(40):
         loss = sum(model([0.1 * i, 0.2]) for i in range(20))  # ~1,000 nodes per step
         refs.append(_garbage())  # made while the collector is paused
+        assert gc.get_count()[0] >= gc.get_threshold()[0]  # so backward resets the count
         loss.backward()
+        del loss  # the next step starts with no graph alive, as in a step function
         if step == 19:
             first = refs[:]
     assert all(r() is None for r in first)
