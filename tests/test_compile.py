@@ -1,4 +1,4 @@
-"""The replay path (microgradx/compile.py): same numbers as the eager engine, per sample."""
+"""The replay path (microgradx/compile/): same numbers as the eager engine, per sample."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import microgradx as mx
 from microgradx import compile as compile_module
+from microgradx.compile.steps import _Sum
 from microgradx.engine import Value
 
 TOL = 1e-12
@@ -281,7 +282,7 @@ def test_many_short_sums_over_different_rows_match_eager(width: int) -> None:
 
     columns = [rng.normal(size=5), rng.normal(size=5)]
     replay = mx.trace(f, 0.1, 0.2)
-    dense = [step.dense for step in replay._plan.steps if isinstance(step, compile_module._Sum)]
+    dense = [step.dense for step in replay._plan.steps if isinstance(step, _Sum)]
     assert (False in dense) == (width == 12)
     want_out, want_grads = eager_grads(f, [*ws, *vs], columns)
     got_out, got_grads = replay_grads(replay, [*ws, *vs], columns)
