@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import losses
-from .compile import trace
+from .compile.trace import trace
 from .engine import Value
 from .nn import MLP
 from .optim import Optimizer
@@ -124,11 +124,20 @@ class CompiledStep:
     """An iteration on arrays: one traced tape, the parameters in one array, ``step_vector``."""
 
     def __init__(
-        self, model: MLP, name: str, targets: list[Any], l2: float, opt: Optimizer
+        self,
+        model: MLP,
+        X: np.ndarray,
+        name: str,
+        targets: list[Any],
+        l2: float,
+        opt: Optimizer,
     ) -> None:
         self.opt = opt
         self.width = model.nouts[-1]
-        self.T = target_columns(name, targets, self.width)
+        T = target_columns(name, targets, self.width)
+        # The tape's inputs, a row per argument (features, then targets) and a column per
+        # sample, checked once here: a batch is then one gather of columns.
+        self.inputs = np.ascontiguousarray(np.concatenate([X, T], axis=1).T)
         nin, params = model.nin, model.parameters()
         sample_loss = SAMPLE_LOSSES[name]
 
@@ -138,7 +147,7 @@ class CompiledStep:
             total = data + losses.l2_penalty(params, l2) if l2 else data
             return total, [data, *z]  # the loss without the penalty, and the outputs
 
-        example = [0.0] * nin + self.T[0].tolist()
+        example = [0.0] * nin + T[0].tolist()
         self.replay = trace(one_sample, *example, has_aux=True)
         # The tape's leaves are the optimizer's parameters (read from self.values every
         # step) and everything else (constants, parameters it does not train: fixed).
@@ -154,9 +163,8 @@ class CompiledStep:
     def __call__(self, Xb: np.ndarray, idx: np.ndarray) -> tuple[float, np.ndarray]:
         """Train on one batch (rows ``Xb``, sample indices ``idx``); (batch loss, outputs)."""
         self.leaves[self.trained] = self.values[self.where]
-        columns = np.concatenate([Xb, self.T[idx]], axis=1).T
         _, aux, leaf_grads = self.replay.value_and_grad(
-            *columns, leaves=self.leaves, scale=1.0 / len(idx)
+            self.inputs[:, idx], self.leaves, scale=1.0 / len(idx)
         )
         grads = np.zeros(len(self.params))
         grads[self.where] = leaf_grads[self.trained]

@@ -288,7 +288,7 @@ def fit(
     opt = _make_optimizer(model, optimizer, lr, who)
     step: CompiledStep | EagerStep
     if compiled:  # traced before the first update: a bad target shape changes nothing
-        step = CompiledStep(model, objective.name, objective.targets, float(l2), opt)
+        step = CompiledStep(model, X, objective.name, objective.targets, float(l2), opt)
     else:
         step = EagerStep(model, objective.fn, objective.targets, float(l2), opt)
     try:

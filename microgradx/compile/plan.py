@@ -7,6 +7,7 @@ same level form a group (a ``_Map``), and chains of additions are recognised as 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -100,6 +101,7 @@ class _Plan:
             self.loc[k] = (False, row)
         used = [(pos, k) for pos, k in enumerate(inputs) if k >= 0]
         self.input_rows = [(pos, row) for row, (pos, _) in enumerate(used)]  # argument → V row
+        self.input_positions = np.asarray([pos for pos, _ in used], dtype=np.intp)
         for row, (_, k) in enumerate(used):
             self.loc[k] = (True, row)
         n_rows = [len(leaves), len(self.input_rows)]
@@ -227,13 +229,19 @@ class _Plan:
         kept = base if bare else None
         return _Sum(batched, out, operand, layout, base.shape, kept, coefs, consts, need)
 
-    def forward(self, st: _State, arrays: list[np.ndarray]) -> None:
-        """Run the steps forward: the current leaves' values and the inputs into the blocks."""
-        leaves = self.leaf_values
-        if leaves:
-            st.S[: len(leaves)] = [v.data for v in leaves]  # an optimizer may have changed them
-        for pos, row in self.input_rows:
-            st.V[row] = arrays[pos]
+    def forward(
+        self, st: _State, arrays: Sequence[np.ndarray] | np.ndarray, leaves: np.ndarray | None
+    ) -> None:
+        """Run the steps forward: the leaves' values (given, or read) and the inputs in blocks."""
+        if leaves is not None:
+            st.S[: len(leaves)] = leaves
+        elif self.leaf_values:  # an optimizer may have changed them since the last call
+            st.S[: len(self.leaf_values)] = [v.data for v in self.leaf_values]
+        if isinstance(arrays, np.ndarray):  # one block: the used rows in one copy
+            st.V[: len(self.input_rows)] = arrays[self.input_positions]
+        else:
+            for pos, row in self.input_rows:
+                st.V[row] = arrays[pos]
         with np.errstate(**TRAPS):  # type: ignore[arg-type]
             for step in self.steps:
                 step.forward(st)

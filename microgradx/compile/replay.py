@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .. import engine
-from ..backprop import topological_order
+from ..backprop import depth_first
 from ..engine import Value
 from ..ops import Op
 from .guards import SYMBOLS, BranchError
@@ -29,16 +29,16 @@ class Replay:
         inputs: Sequence[Value],
         output: Value,
         guards: Sequence[tuple[engine.Comparison, Value, Any, bool]],
+        aux: Sequence[Value] = (),
     ) -> None:
-        # One tape for the output and every compared Value, each node once, parents first.
+        # One tape for the output, every compared Value and the aux, each node once, parents
+        # first: one walk with one visited set, so a root inside another's graph costs nothing.
         order: list[Value] = []
-        slot: dict[Value, int] = {}
+        visited: set[Value] = set()
         compared = [v for _, a, b, _ in guards for v in (a, b) if isinstance(v, Value)]
-        for root in [output, *compared]:
-            for node in topological_order(root):
-                if node not in slot:
-                    slot[node] = len(order)
-                    order.append(node)
+        for root in [output, *compared, *aux]:
+            order += depth_first(root, visited)
+        slot = {node: k for k, node in enumerate(order)}
         self.name = name
         self.n_inputs = len(inputs)
         self._size = len(order)
@@ -55,13 +55,15 @@ class Replay:
         self.output_slot = slot[output]
         input_slot = set(self.input_slots)
         self.leaves = {k: v for k, v in enumerate(order) if v._fn is None and k not in input_slot}
+        self.leaf_values = list(self.leaves.values())  # value_and_grad's ``leaves`` order
         self._plan = _Plan(
             self.tape,
             self.input_slots,
             self.output_slot,
             self.leaves,
-            compared_slots={slot[v] for v in compared},
+            compared_slots={slot[v] for v in [*compared, *aux]},  # read from outside the plan
         )
+        self._aux = [self._plan.loc[slot[v]] for v in aux]
         # Blocks of a finished call, by batch size: fresh memory costs page faults on every call.
         self._spare: dict[int, list[np.ndarray]] = {}
         self._guards: list[Guard] = []
@@ -121,6 +123,35 @@ class Replay:
                 np.zeros(state.n) if k < 0 else state.Vg[loc[k][1]].copy() for k in self.input_slots
             ]
 
+    def value_and_grad(
+        self, inputs: np.ndarray, leaves: np.ndarray | None = None, scale: float = 1.0
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Forward and backward on a batch, touching no Value: (outputs, aux, leaf gradients).
+
+        ``inputs`` is one 2-D float64 block, a row per argument and a column per sample (a
+        training loop's batch, validated once). ``leaves`` gives the values of
+        ``leaf_values`` (say, the parameters an optimizer holds in an array) instead of
+        reading their ``.data``. Returns the per-sample outputs, the aux Values per sample
+        (one row each, ``trace(..., has_aux=True)``) and d(scale · Σ outputs)/d(leaf) in
+        ``leaf_values`` order (0 for a Constant), as ``backward(reduction="sum")`` would add.
+        """
+        n = self._check_block(inputs)
+        plan = self._plan
+        if leaves is not None:
+            shape = (len(self.leaf_values),)
+            if not isinstance(leaves, np.ndarray) or leaves.shape != shape:
+                raise ValueError(f"{self.name}: leaves must be an array of shape {shape}")
+            if not np.isfinite(leaves).all():
+                raise ValueError(f"{self.name}: leaves contain NaN or inf")
+        with self._run_block(inputs, n, leaves) as state:
+            plan.backward(state, "params", float(scale))
+            grads = np.zeros(len(self.leaf_values))
+            grads[plan.grad_rows] = state.Sg[plan.grad_rows]
+            aux = np.empty((len(self._aux), n))
+            for i, (batched, row) in enumerate(self._aux):
+                aux[i] = state.V[row] if batched else state.S[row]
+            return plan.result(state), aux, grads
+
     def to_torch(self, dtype: Any = None) -> Any:
         """The tape as a ``torch.nn.Module`` over any batch shape; labelled leaves → Parameters.
 
@@ -137,14 +168,37 @@ class Replay:
     def _run(self, batches: Sequence[Any]) -> Iterator[_State]:
         """Check the batches and run forward; the blocks are reused by the next call of size n."""
         arrays, n = self._check(batches)
+        with self._run_block(arrays, n, None) as state:
+            yield state
+
+    @contextmanager
+    def _run_block(
+        self, arrays: Sequence[np.ndarray] | np.ndarray, n: int, leaves: np.ndarray | None
+    ) -> Iterator[_State]:
+        """Run forward on checked inputs (a list of rows or one block) and leaf values."""
         state = _State(self.name, self._plan.shape, n, self._spare.pop(n, None))
         try:
-            self._plan.forward(state, arrays)
+            self._plan.forward(state, arrays, leaves)
             self._check_guards(state)
             yield state
         finally:
             if len(self._spare) < 4:  # a few batch sizes: full batches and the last, smaller one
                 self._spare[n] = state.blocks
+
+    def _check_block(self, inputs: Any) -> int:
+        """Validate value_and_grad's block: float64, one row per argument, finite; → n."""
+        if not isinstance(inputs, np.ndarray) or inputs.dtype != np.float64 or inputs.ndim != 2:
+            raise TypeError(
+                f"{self.name}: inputs must be a 2-D float64 array (a row per argument), "
+                f"got {type(inputs).__name__} {getattr(inputs, 'shape', '')}"
+            )
+        if inputs.shape[0] != self.n_inputs or inputs.shape[1] == 0:
+            raise ValueError(
+                f"{self.name}: inputs must have shape ({self.n_inputs}, n ≥ 1), got {inputs.shape}"
+            )
+        if not np.isfinite(inputs).all():
+            raise ValueError(f"{self.name}: inputs contain NaN or inf; Values hold finite numbers")
+        return int(inputs.shape[1])
 
     def _check(self, batches: Sequence[Any]) -> tuple[list[np.ndarray], int]:
         """Validate the batches: one per argument, numbers, finite, all of the same length."""

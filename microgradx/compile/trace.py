@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -16,12 +16,21 @@ from .replay import Replay
 __all__ = ["elementwise_grad", "trace"]
 
 
-def trace(fn: Callable[..., Value], *example: float) -> Replay:
+@overload
+def trace(fn: Callable[..., Value], *example: float) -> Replay: ...
+@overload
+def trace(fn: Callable[..., Any], *example: float, has_aux: bool) -> Replay: ...
+
+
+def trace(fn: Callable[..., Any], *example: float, has_aux: bool = False) -> Replay:
     """Record ``fn`` once on one example (one number per argument); return a batched ``Replay``.
 
     ``fn`` takes Values and returns a scalar Value (typically one sample's loss). Every leaf
     Value it uses that is not one of its arguments — the model's parameters, constants — is
     read afresh on each replay, so parameters updated by an optimizer are picked up.
+    With ``has_aux=True`` (JAX's name) ``fn`` returns ``(output, aux)``, ``aux`` a list of
+    Values it also computed (a model's outputs, say): ``Replay.value_and_grad`` returns their
+    values per sample too, without differentiating them.
     """
     if not callable(fn):
         raise TypeError(f"trace: expected a function, got {type(fn).__name__} {fn!r}")
@@ -44,12 +53,22 @@ def trace(fn: Callable[..., Value], *example: float) -> Replay:
             out = fn(*inputs)
     finally:
         engine._compare_hook = previous
+    aux: list[Value] = []
+    if has_aux:
+        if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[1], (list, tuple)):
+            raise TypeError(
+                f"trace: with has_aux=True, {name} must return (output, [aux Values]), "
+                f"got {type(out).__name__}"
+            )
+        out, aux = out[0], list(out[1])
+        if not all(isinstance(v, Value) for v in aux):
+            raise TypeError(f"trace: the aux of {name} must be Values")
     if not isinstance(out, Value):
         raise TypeError(
             f"trace: {name} must return a Value (one scalar, e.g. a sample's loss), "
             f"got {type(out).__name__}"
         )
-    return Replay(name, inputs, out, guards)
+    return Replay(name, inputs, out, guards, aux)
 
 
 def elementwise_grad(fn: Callable[..., Value], argnum: int = 0) -> Callable[..., np.ndarray]:
