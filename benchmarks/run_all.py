@@ -1,4 +1,4 @@
-"""Run every workload (W1–W6) and write the tables to benchmarks/RESULTS.md.
+"""Run every workload (W1–W7) and write the tables to benchmarks/RESULTS.md.
 
     python benchmarks/run_all.py            # full run (several minutes; `make bench`)
     python benchmarks/run_all.py --quick    # smoke run: fewer rounds, shorter chains
@@ -25,10 +25,11 @@ import w3_memory
 import w4_wide_sum
 import w5_batch
 import w6_fit_width
+import w7_digits
 
 from microgradx._files import atomic_open
 
-WORKLOADS = (w1_mlp, w2_chain, w3_memory, w4_wide_sum, w5_batch, w6_fit_width)
+WORKLOADS = (w1_mlp, w2_chain, w3_memory, w4_wide_sum, w5_batch, w6_fit_width, w7_digits)
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
 
