@@ -27,6 +27,7 @@ from .numeric import (
     numerical_gradient,
 )
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
+from .primitive import primitive
 from .train import History, evaluate, fit, predict, predict_scores
 from .viz import (
     backward_steps,
@@ -92,6 +93,7 @@ __all__ = [
     "plot_history",
     "predict",
     "predict_scores",
+    "primitive",
     "render_backward_steps",
     "render_graph",
     "save_figure",

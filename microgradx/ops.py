@@ -27,6 +27,37 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .forwards import (
+    abs_forward,
+    acos_forward,
+    acosh_forward,
+    add_forward,
+    asin_forward,
+    atan_forward,
+    atanh_forward,
+    cosh_forward,
+    div_forward,
+    exp_forward,
+    expm1_forward,
+    log1p_forward,
+    log_forward,
+    mod_forward,
+    mul_forward,
+    neg_forward,
+    pow_forward,
+    relu_batched,
+    relu_forward,
+    sigmoid_batched,
+    sigmoid_forward,
+    sinh_forward,
+    softplus_batched,
+    softplus_forward,
+    sqrt_forward,
+    sub_forward,
+    tan_forward,
+    tanh_forward,
+)
+
 Num = Any  # a float on the fast path, a Value when recording, an ndarray of samples in replay
 
 
@@ -241,177 +272,7 @@ def _floor_div(a: Num, b: Num) -> Num:
     return float(a) // float(b)
 
 
-# ---------------------------------------------------------------------------
-# Forward functions with domain checks: bad input raises naming the op and the value.
-
-
-def _fmt(x: float) -> str:
-    return repr(float(x))
-
-
-def add_forward(a: float, b: float) -> float:
-    return a + b
-
-
-def sub_forward(a: float, b: float) -> float:
-    return a - b
-
-
-def mul_forward(a: float, b: float) -> float:
-    return a * b
-
-
-def div_forward(a: float, b: float) -> float:
-    if b == 0.0:
-        raise ZeroDivisionError(f"div: division by zero ({_fmt(a)} / {_fmt(b)})")
-    return a / b
-
-
-def pow_forward(a: float, b: float) -> float:
-    if a < 0.0 and not float(b).is_integer():
-        raise ValueError(
-            f"pow: negative base {_fmt(a)} with non-integer exponent {_fmt(b)} has no real result"
-        )
-    if a == 0.0 and b < 0.0:
-        raise ZeroDivisionError(f"pow: zero base raised to negative exponent {_fmt(b)}")
-    try:
-        return float(a**b)
-    except OverflowError:
-        raise OverflowError(f"pow: {_fmt(a)} ** {_fmt(b)} overflows a float") from None
-
-
-def mod_forward(a: float, b: float) -> float:
-    if b == 0.0:
-        raise ZeroDivisionError(f"mod: modulo by zero ({_fmt(a)} % {_fmt(b)})")
-    return a % b  # Python's (and torch.remainder's) sign convention: the sign of b
-
-
-def neg_forward(a: float) -> float:
-    return -a
-
-
-def abs_forward(a: float) -> float:
-    return abs(a)
-
-
-def exp_forward(a: float) -> float:
-    try:
-        return math.exp(a)
-    except OverflowError:
-        raise OverflowError(f"exp: exp({_fmt(a)}) overflows a float (limit ≈ 709.78)") from None
-
-
-def log_forward(a: float) -> float:
-    if a <= 0.0:
-        raise ValueError(f"log: input must be > 0, got {_fmt(a)}")
-    return math.log(a)
-
-
-def sqrt_forward(a: float) -> float:
-    if a < 0.0:
-        raise ValueError(f"sqrt: input must be >= 0, got {_fmt(a)}")
-    return math.sqrt(a)
-
-
-def tanh_forward(a: float) -> float:
-    return math.tanh(a)  # math.tanh saturates to ±1 without overflow
-
-
-def sigmoid_forward(a: float) -> float:
-    # Two branches so exp() only ever sees a non-positive argument: stable at ±1000.
-    if a >= 0.0:
-        return 1.0 / (1.0 + math.exp(-a))
-    e = math.exp(a)
-    return e / (1.0 + e)
-
-
-def relu_forward(a: float) -> float:
-    return a if a > 0.0 else 0.0
-
-
-def softplus_forward(a: float) -> float:
-    # log(1 + e^a) = max(a, 0) + log1p(e^-|a|): no overflow for large |a|.
-    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
-
-
-def tan_forward(a: float) -> float:
-    return math.tan(a)  # finite for every finite float: no float lands exactly on π/2 + kπ
-
-
-def sinh_forward(a: float) -> float:
-    try:
-        return math.sinh(a)
-    except OverflowError:
-        raise OverflowError(f"sinh: sinh({_fmt(a)}) overflows a float (limit ≈ 710.48)") from None
-
-
-def cosh_forward(a: float) -> float:
-    try:
-        return math.cosh(a)
-    except OverflowError:
-        raise OverflowError(f"cosh: cosh({_fmt(a)}) overflows a float (limit ≈ 710.48)") from None
-
-
-def asin_forward(a: float) -> float:
-    if not -1.0 <= a <= 1.0:
-        raise ValueError(f"asin: input must be in [-1, 1], got {_fmt(a)}")
-    return math.asin(a)
-
-
-def acos_forward(a: float) -> float:
-    if not -1.0 <= a <= 1.0:
-        raise ValueError(f"acos: input must be in [-1, 1], got {_fmt(a)}")
-    return math.acos(a)
-
-
-def atan_forward(a: float) -> float:
-    return math.atan(a)
-
-
-def acosh_forward(a: float) -> float:
-    if not a >= 1.0:
-        raise ValueError(f"acosh: input must be >= 1, got {_fmt(a)}")
-    return math.acosh(a)
-
-
-def atanh_forward(a: float) -> float:
-    if not -1.0 < a < 1.0:
-        raise ValueError(f"atanh: input must be in (-1, 1), got {_fmt(a)}")
-    return math.atanh(a)
-
-
-def log1p_forward(a: float) -> float:
-    if a <= -1.0:
-        raise ValueError(f"log1p: input must be > -1, got {_fmt(a)}")
-    return math.log1p(a)
-
-
-def expm1_forward(a: float) -> float:
-    try:
-        return math.expm1(a)
-    except OverflowError:
-        raise OverflowError(f"expm1: expm1({_fmt(a)}) overflows a float (limit ≈ 709.78)") from None
-
-
-# The same forwards on numpy arrays of samples, for the batched replay (compile.py). They
-# compute the same formulas as the float versions above, branch per sample with np.where,
-# and leave domain errors to numpy (the replay runs them under np.errstate(... "raise")).
-
-
-def sigmoid_batched(a: np.ndarray) -> np.ndarray:
-    e = np.exp(-np.abs(a))  # both branches of sigmoid_forward, exp of a non-positive number
-    return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 _sigmoid = _polymorphic(sigmoid_forward, sigmoid_batched, "sigmoid")
-
-
-def relu_batched(a: np.ndarray) -> np.ndarray:
-    return np.where(a > 0.0, a, 0.0)
-
-
-def softplus_batched(a: np.ndarray) -> np.ndarray:
-    return np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a)))
 
 
 # ---------------------------------------------------------------------------
@@ -581,6 +442,10 @@ RULES: dict[str, Op] = {
 }
 
 
+# User-defined ops (``microgradx.primitive``), by name: their own registry, the same Op shape.
+PRIMITIVES: dict[str, Op] = {}
+
+
 def lookup(name: str, param: float | None = None) -> Op:
     """The primitive called ``name`` (built with ``param`` for power and leaky_relu)."""
     if not isinstance(name, str):
@@ -588,7 +453,12 @@ def lookup(name: str, param: float | None = None) -> Op:
     if param is None:
         if name in RULES:
             return RULES[name]
-        raise ValueError(f"lookup: no primitive op named {name!r}")
+        if name in PRIMITIVES:
+            return PRIMITIVES[name]
+        raise ValueError(
+            f"lookup: no primitive op named {name!r}; if it is a user-defined primitive, "
+            f"define it (microgradx.primitive({name!r}, ...)) before unpickling"
+        )
     if type(param) is not float or not math.isfinite(param):
         raise ValueError(f"lookup: op {name!r} needs a finite float parameter, got {param!r}")
     for family in (power, leaky_relu):

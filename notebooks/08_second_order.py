@@ -13,7 +13,13 @@
 # ---
 
 # %% [markdown]
-# # 8 · Second order: Jacobian, Hessian and Newton's method
+# # 8 · Second order: Jacobian, Hessian and Newton's method (optional, advanced)
+#
+# **Optional.** Notebooks 1–7 teach what the lecture notes teach and do not need this one.
+# Here we go further than the notes: forward-mode differentiation with dual numbers,
+# Hessians by differentiating the backward pass, Newton's method and its repairs, and a
+# gradient descent that bounces for ever between two points. Read it when notebooks 1–7 feel
+# easy.
 #
 # Gradient descent uses only the slope. This notebook builds the two matrices of
 # multivariable calculus with `microgradx`, and then uses the second one, the Hessian,
@@ -24,6 +30,10 @@
 # | gradient $\nabla f$ | $\mathbb{R}^n\to\mathbb{R}$ | $\partial f/\partial x_i$ |
 # | Jacobian $J_f$ | $\mathbb{R}^n\to\mathbb{R}^m$ | $J_{ij} = \partial f_i/\partial x_j$ |
 # | Hessian $H$ | $\mathbb{R}^n\to\mathbb{R}$ | $H_{ij}=\partial^2 f/\partial x_i\partial x_j$ |
+#
+# 📖 Note 003 · 참고 연속 함수의 미분 (derivatives of continuous functions: Gradient, Hessian,
+# Jacobian) and 003 · Loss를 최소화 하려면? (minimising the loss: 1st, 1.5th and 2nd order
+# methods). The notes write the Jacobian as $Jf$; here $J_f$, and $J$ alone stays the loss.
 
 # %%
 # %matplotlib inline
@@ -33,19 +43,54 @@ import math
 import numpy as np
 
 from microgradx import Value
+from microgradx.course import setup_figures, show_glossary, tr
 from microgradx.functional import grad, hessian, jacobian, jvp, value_and_grad
+from microgradx.glossary import lookup
+from microgradx.numeric import numerical_gradient
 from microgradx.viz import plot_paths
+
+setup_figures()  # Korean text in figures, and a minus sign every font has
+KOREAN = {  # the Korean edition's words for the legends; order matters ("damped Newton" first)
+    "gradient descent": "경사 하강법",
+    "damped Newton": "감쇠 뉴턴 방법",
+    "Newton": "뉴턴 방법",
+    "no Hessian": "헤시안 없음",
+    " steps": "단계",
+    "minimum": "최솟값",
+    "the 2-cycle": "2-주기",
+}
+
+
+def in_korean(text):
+    for en, ko in KOREAN.items():
+        text = text.replace(en, ko)
+    return text
 
 
 def legend_outside(fig, width=9.4):
     """Move a contour plot's legend to the right of the axes, off the contours."""
+    for line in fig.axes[0].get_lines():
+        line.set_label(tr(line.get_label(), in_korean(line.get_label())))
     fig.axes[0].legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     fig.set_size_inches(width, 4.8)
     return fig
 
 
 # %% [markdown]
+# Terms used in this notebook, from the course's one glossary (Korean as the notes spell
+# it; the last column names the note):
+
+# %%
+terms = (
+    "Jacobian, Hessian, 1차 미분, 1.5차 미분, 2차 미분, positive definite, eigenvalue, Newton's "
+    "method, quasi-Newton method, line search, forward mode, reverse mode, dual number"
+)
+show_glossary(tuple(lookup(word) for word in terms.split(", ")))
+
+# %% [markdown]
 # ## The Jacobian
+#
+# 📖 Note 003 · 참고 연속 함수의 미분 (Vector Function, Jacobian).
 #
 # Take the vector function $f(x, y) = \big(x^2 y,\; 5x + \sin y\big)$. By hand,
 #
@@ -68,6 +113,8 @@ assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
 # %% [markdown]
 # ## Forward mode and reverse mode: who pays $n$, who pays $m$
 #
+# Beyond the notes, which know only the reverse mode (역전파, backpropagation).
+#
 # Reverse mode (backpropagation) starts from one output and pushes $\partial f_i/\partial
 # \cdot$ back to every input: **one pass per output** gives a *row* of the Jacobian. Forward
 # mode starts from one input direction $v$ and pushes the derivative along with the values:
@@ -81,6 +128,10 @@ assert np.allclose(J, J_hand, rtol=0, atol=1e-9)
 # same question with `jvp(f, primals, tangents)` → $(f(x), Jv)$; it derives $Jv$ from the
 # one rule table by the double-VJP trick (two reverse passes), so it gives forward mode's
 # answer, and the dual numbers show forward mode's own cost: one pass per input.
+#
+# The loops below count themselves, so their counts prove nothing; what is checked is what
+# each pass delivers, against central differences computed without either pass: each
+# backward pass a whole row, each dual-number pass a whole column.
 
 
 # %%
@@ -113,29 +164,42 @@ def wide(*x):  # n = 6 inputs, m = 2 outputs
 point = [0.5, -1.2, 2.0, 0.3, -0.7, 1.1]
 n, m = len(point), 2
 
-reverse_rows, reverse_passes = [], 0
-for i in range(m):  # one backward pass per output: a row
+reverse_rows = []
+for i in range(m):  # one backward pass from output i
     xs = [Value(v) for v in point]
     wide(*xs)[i].backward()
-    reverse_rows.append([x.grad for x in xs])
-    reverse_passes += 1
+    reverse_rows.append([x.grad for x in xs])  # this one pass filled all n partials of f_i
 
-forward_columns, forward_passes = [], 0
-for j in range(n):  # one forward pass per input direction e_j: a column
+forward_columns = []
+for j in range(n):  # one forward pass along the input direction e_j
     outputs = wide(*[Dual(v, 1.0 if k == j else 0.0) for k, v in enumerate(point)])
-    forward_columns.append([o.tangent for o in outputs])
-    forward_passes += 1
+    forward_columns.append([o.tangent for o in outputs])  # ∂f_i/∂x_j for every output i
 
+# the oracle: central differences of each output, computed without either pass
+J_numeric = np.array(
+    [numerical_gradient(lambda *x, i=i: wide(*x)[i], point, h=1e-6) for i in range(m)]
+)
 J_reverse, J_forward = np.array(reverse_rows), np.array(forward_columns).T
+print(
+    tr("reverse mode:", "후진 모드:"),
+    len(reverse_rows),
+    tr("backward passes, one row each", "번의 역전파, 한 번에 한 행"),
+)
+print(
+    tr("forward mode:", "전진 모드:"),
+    len(forward_columns),
+    tr("dual-number passes, one column each", "번의 이중수 계산, 한 번에 한 열"),
+)
+assert np.allclose(J_reverse, J_numeric, rtol=0, atol=1e-8)  # each backward pass: a full row
+assert np.allclose(J_forward, J_numeric, rtol=0, atol=1e-8)  # each forward pass: a full column
 jvp_columns = [jvp(wide, point, [1.0 if k == j else 0.0 for k in range(n)])[1] for j in range(n)]
-print(f"reverse mode: {reverse_passes} passes, forward mode: {forward_passes} passes")
-assert (reverse_passes, forward_passes) == (m, n)
-assert np.allclose(J_reverse, J_forward, rtol=0, atol=1e-12)
 assert np.allclose(np.array(jvp_columns).T, J_forward, rtol=0, atol=1e-12)  # jvp: J·e_j
 assert np.allclose(J_reverse, jacobian(wide)(*point), rtol=0, atol=1e-12)
 
 # %% [markdown]
 # ## Differentiating the backward pass
+#
+# 📖 Note 003 · 참고 연속 함수의 미분 (Hessian): here computed, not only defined.
 #
 # `backward(create_graph=True)` records the backward pass itself as a graph, so a
 # gradient is a `Value` that can be back-propagated again. On $g(x) = x^3$:
@@ -176,6 +240,8 @@ assert grad(grad(lambda t: t**3))(3.0) == 18.0  # transforms nest
 
 # %% [markdown]
 # ## Newton's method vs gradient descent
+#
+# 📖 Note 003 · Loss를 최소화 하려면? (2차 미분: Newton Method).
 #
 # Near $\theta$, a second-order Taylor expansion models the loss as a bowl:
 #
@@ -228,8 +294,8 @@ def newton():
 alpha = 0.03
 gd_path, newton_path = gradient_descent(lr=alpha), newton()
 gd_steps, newton_steps = len(gd_path) - 1, len(newton_path) - 1
-print(f"gradient descent: {gd_steps} steps to {gd_path[-1]}")
-print(f"Newton:           {newton_steps} steps to {newton_path[-1]}")
+print(tr("gradient descent:", "경사 하강법:"), gd_steps, tr("steps to", "단계, 도착"), gd_path[-1])
+print(tr("Newton:", "뉴턴 방법:"), newton_steps, tr("steps to", "단계, 도착"), newton_path[-1])
 assert np.allclose(gd_path[-1], [1, 1], atol=1e-5)
 assert np.allclose(newton_path[-1], [1, 1], atol=1e-9)
 assert newton_steps * 20 < gd_steps < max_steps
@@ -243,33 +309,48 @@ assert newton_steps * 20 < gd_steps < max_steps
 # %%
 heights = [valley(*theta) for theta in newton_path]
 eigenvalues = [np.linalg.eigvalsh(np.array(valley_hessian(*theta))) for theta in newton_path]
-print(" k   (x, y)              f        eigenvalues of H")
+print(" k   (x, y)              f        " + tr("eigenvalues of H", "H의 고유값"))
 for k, (theta, h, lam) in enumerate(zip(newton_path, heights, eigenvalues, strict=True)):
     print(f"{k:>2}   ({theta[0]:+.3f}, {theta[1]:+.3f})   {h:8.2e}   {lam[0]:+7.2f} {lam[1]:+7.2f}")
 rises = sum(after > before for before, after in itertools.pairwise(heights))
-print(f"f rises on {rises} of {newton_steps} Newton steps")
+print(
+    tr(
+        f"f rises on {rises} of {newton_steps} Newton steps",
+        f"뉴턴 방법 {newton_steps}단계 중 {rises}단계에서 f가 커진다",
+    )
+)
 assert eigenvalues[0][0] < 0 < eigenvalues[0][1]  # indefinite at the start: a saddle model
 assert heights[1] > heights[0] and rises >= 2
 assert all(lam[0] > 0 for lam in eigenvalues[-3:])  # positive definite near the minimum
 
 # %% [markdown]
-# ## Fixes: damped Newton and a quasi-Newton method (BFGS)
+# ## Repairs: damped Newton, BFGS and Levenberg–Marquardt
 #
-# The notes list the remedies between first and second order. Two of them:
+# 📖 Note 003 · Loss를 최소화 하려면? (minimising the loss). Between first and second order
+# (1차 미분, 2차 미분) the notes list three 1.5th-order methods (1.5차 미분): quasi-Newton
+# methods, conjugate gradient and Levenberg–Marquardt. Two of them are below, and one repair
+# that is **not** on the notes' list:
 #
-# - **damped Newton**: if $H$ is not positive definite, shift it, $H + \mu I$, until its
-#   smallest eigenvalue is positive (the model becomes a bowl, its bottom lies downhill);
-#   then shorten the step, $\theta \leftarrow \theta + t\,d$ with $t = 1, \frac12,
-#   \frac14, \dots$, until $f$ decreases enough (a *backtracking line search*, Armijo's
-#   condition $f(\theta + t d) \le f(\theta) + 10^{-4}\, t\, \nabla f^\top d$);
-# - **BFGS**, a quasi-Newton method: no Hessian at all. It keeps an estimate $B$ of
-#   $H^{-1}$, steps along $d = -B\nabla f$ with the same line search, and corrects $B$ from
-#   what the step revealed: the change of gradient $y = \nabla f_{k+1} - \nabla f_k$ over
-#   the step $s = \theta_{k+1} - \theta_k$ (for a quadratic, $y = Hs$):
+# - **damped Newton** (not in the notes: it is Newton's method itself, 2차 미분, made safe;
+#   the first repair one would try): if $H$ is not positive definite, shift it, $H + \mu I$,
+#   until its smallest eigenvalue is positive (the model becomes a bowl, its bottom lies
+#   downhill); then shorten the step, $\theta \leftarrow \theta + t\,d$ with
+#   $t = 1, \frac12, \frac14, \dots$, until $f$ decreases enough (a *backtracking line
+#   search*, Armijo's condition $f(\theta + t d) \le f(\theta) + 10^{-4}\, t\, \nabla f^\top d$);
+# - **BFGS**, a quasi-Newton method (준뉴턴 방법): no Hessian at all. It keeps an estimate
+#   $B$ of $H^{-1}$, steps along $d = -B\nabla f$ with the same line search, and corrects $B$
+#   from what the step revealed: the change of gradient $y = \nabla f_{k+1} - \nabla f_k$
+#   over the step $s = \theta_{k+1} - \theta_k$ (for a quadratic, $y = Hs$):
 #   $B \leftarrow (I - \rho s y^\top) B (I - \rho y s^\top) + \rho s s^\top$,
-#   $\rho = 1/(y^\top s)$.
+#   $\rho = 1/(y^\top s)$;
+# - **Levenberg–Marquardt**, for a loss that is a sum of squares, as this one is:
+#   $f = r_1^2 + r_2^2$ with residuals $r = \big(1 - x,\ \sqrt5\,(y - x^2)\big)$. With
+#   the residuals' Jacobian $J_r$ it solves $(J_r^\top J_r + \lambda I)\, d = -J_r^\top r$:
+#   $J_r^\top J_r$ stands in for $H/2$ without any second derivative, and $\lambda$ blends in
+#   a short gradient step. After a step that lowers $f$, $\lambda$ shrinks (more Newton-like);
+#   a step that does not lower $f$ is refused and $\lambda$ grows (more cautious).
 #
-# Both go downhill on every step.
+# (Conjugate gradient is left out: on two parameters it has little to show.)
 
 
 # %%
@@ -318,30 +399,79 @@ def bfgs():
     return np.array(path)
 
 
+residual_jacobian = jacobian(lambda x, y: [1 - x, math.sqrt(5) * (y - x * x)])
+
+
+def levenberg_marquardt(lam=1e-3):
+    theta, path, refused = start.copy(), [start.copy()], 0
+    for _ in range(max_steps):
+        r = np.array([1 - theta[0], math.sqrt(5) * (theta[1] - theta[0] ** 2)])
+        J_r = np.array(residual_jacobian(*theta))
+        if np.linalg.norm(2 * J_r.T @ r) < tol:  # ∇f = 2 J_rᵀ r
+            break
+        d = -np.linalg.solve(J_r.T @ J_r + lam * np.eye(2), J_r.T @ r)
+        if valley(*(theta + d)) < valley(*theta):
+            theta, lam = theta + d, lam / 10
+            path.append(theta.copy())
+        else:  # refused: stay, and be more cautious
+            refused, lam = refused + 1, lam * 10
+    return np.array(path), refused
+
+
 damped_path, bfgs_path = damped_newton(), bfgs()
+lm_path, lm_refused = levenberg_marquardt()
 results = {
     f"gradient descent (α = {alpha})": gd_path,
     "Newton": newton_path,
     "damped Newton": damped_path,
     "BFGS (no Hessian)": bfgs_path,
+    "Levenberg–Marquardt": lm_path,
 }
 for name, path in results.items():
     heights_along = [valley(*theta) for theta in path]
     downhill = all(b <= a for a, b in itertools.pairwise(heights_along))
+    steps_taken = f"{len(path) - 1:>5}" + tr(" steps, ends at", "단계, 도착")
+    always = tr("always downhill:", "항상 내리막:")
     print(
-        f"{name:>24}: {len(path) - 1:>5} steps, ends at {np.round(path[-1], 6)}, "
-        f"always downhill: {downhill}"
+        f"{tr(name, in_korean(name)):>24}: {steps_taken} {np.round(path[-1], 6)},",
+        always,
+        downhill,
     )
     assert np.allclose(path[-1], [1, 1], atol=1e-5)
-    if name in ("damped Newton", "BFGS (no Hessian)"):
+    if name != "Newton":  # (Levenberg–Marquardt by construction: it keeps only such steps)
         assert downhill
-assert len(damped_path) < len(newton_path) and len(bfgs_path) < 30
+print(
+    tr(
+        f"Levenberg–Marquardt refused {lm_refused} steps that would have raised f",
+        f"Levenberg–Marquardt는 f를 키웠을 걸음 {lm_refused}개를 거절했다",
+    )
+)
+assert len(damped_path) < len(newton_path) and len(bfgs_path) < 30 and len(lm_path) < 30
 
 # %% [markdown]
 # Drawn on the contours of $f$ (the black square is the start, the star the minimum),
 # gradient descent zig-zags across the steep walls, then creeps along the flat valley
-# floor. Plain Newton's first steps are wild; damped Newton and BFGS follow the valley
-# downhill.
+# floor $y = x^2$. Plain Newton's first steps are wild. The three repairs go downhill on
+# every step (checked above), but going downhill is not following the valley: BFGS starts
+# knowing nothing of the curvature ($B = I$, a plain gradient step) and zig-zags across the
+# valley until its estimate $B$ is good enough. Counted on each path: how many times a step
+# turns back by more than 90° from the one before (a negative dot product of the two steps).
+
+
+# %%
+def turns_back(path):
+    """How many times a step points back against the step before it."""
+    steps = np.diff(path, axis=0)
+    return sum(int(a @ b < 0) for a, b in itertools.pairwise(steps))
+
+
+turns = {name: turns_back(path) for name, path in results.items()}
+for name, count in turns.items():
+    taken = len(results[name]) - 1
+    said = tr(f"turns back {count} times in {taken} steps", f"{taken}단계 중 {count}번 되돌아감")
+    print(f"{tr(name, in_korean(name)):>24}: {said}")
+assert turns["BFGS (no Hessian)"] >= 3  # BFGS zig-zags …
+assert turns["BFGS (no Hessian)"] > max(turns["damped Newton"], turns["Levenberg–Marquardt"])
 
 # %%
 fig = plot_paths(valley, results, xlim=(-1.6, 1.6), ylim=(-0.7, 2.8))
@@ -352,6 +482,8 @@ legend_outside(fig)
 
 # %% [markdown]
 # ## How fast: linear against quadratic convergence
+#
+# Beyond the notes.
 #
 # Let $e_k = \lVert \theta_k - \theta^* \rVert$ be the distance to the minimum. Near
 # $\theta^*$ gradient descent multiplies the error along the flattest direction of the
@@ -367,8 +499,16 @@ gd_error = np.linalg.norm(gd_path - 1, axis=1)
 newton_error = np.linalg.norm(newton_path - 1, axis=1)
 gd_rate = np.mean(gd_error[-100:] / gd_error[-101:-1])
 predicted = 1 - alpha * lam_min
-print(f"GD: error ratio per step {gd_rate:.6f}, predicted 1 - αλ_min = {predicted:.6f}")
-print("Newton: errors of the last steps", [f"{e:.1e}" for e in newton_error[-4:]])
+print(
+    tr("GD: error ratio per step", "경사 하강법: 단계당 오차 비율"),
+    f"{gd_rate:.6f},",
+    tr("predicted", "예측"),
+    f"1 - αλ_min = {predicted:.6f}",
+)
+print(
+    tr("Newton: errors of the last steps", "뉴턴 방법: 마지막 단계들의 오차"),
+    [f"{e:.1e}" for e in newton_error[-4:]],
+)
 assert abs(gd_rate - predicted) < 1e-4
 for before, after in zip(newton_error[-4:-1], newton_error[-3:], strict=True):
     assert after < before**2  # quadratic: e_{k+1} < e_k²
@@ -380,10 +520,10 @@ for before, after in zip(newton_error[-4:-1], newton_error[-3:], strict=True):
 # tells us the limit before we try.
 
 # %%
-print(f"largest curvature {lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
+print(tr("largest curvature", "가장 큰 곡률"), f"{lam_max:.2f}  ⇒  α < {2 / lam_max:.4f}")
 assert alpha < 2 / lam_max < 0.045
 too_big = gradient_descent(lr=0.045)
-print(f"α = 0.045: {len(too_big) - 1} steps, the last four points:")
+print(f"α = 0.045: {len(too_big) - 1}" + tr(" steps, the last four points:", "단계, 마지막 네 점:"))
 print(np.round(too_big[-4:], 4))
 assert len(too_big) - 1 == max_steps  # never converges …
 assert np.abs(too_big[-1] - too_big[-3]).max() < 1e-12  # … it alternates between two points
@@ -397,7 +537,12 @@ assert np.linalg.norm(too_big[-1] - too_big[-2]) > 0.1
 # %%
 repeats = [np.abs(too_big[k] - too_big[k + 2]).max() for k in range(len(too_big) - 2)]
 locked = next(k for k, gap in enumerate(repeats) if gap < 1e-12)
-print(f"from step {locked} on, the iterates repeat every second step")
+print(
+    tr(
+        f"from step {locked} on, the iterates repeat every second step",
+        f"{locked}단계부터 반복점이 두 단계마다 되풀이된다",
+    )
+)
 assert np.abs(too_big[locked::2] - too_big[locked]).max() < 1e-9  # one point …
 assert np.abs(too_big[locked + 1 :: 2] - too_big[locked + 1]).max() < 1e-9  # … and the other
 fig = plot_paths(
@@ -426,8 +571,10 @@ legend_outside(fig, width=8.8)
 # - `backward(create_graph=True)` turns the backward pass into a graph: second
 #   derivatives, Hessians and `grad(grad(f))` come from the same rule table.
 # - Newton's method needs a handful of steps where gradient descent needed over a thousand
-#   here, but only where the Hessian is positive definite; damped Newton and BFGS repair
-#   that. Each Newton step builds and solves an $n\times n$ system (BFGS keeps an
+#   here, but only where the Hessian is positive definite. Damped Newton, BFGS and
+#   Levenberg–Marquardt (the last two from the notes' 1.5th-order list) repair that; all
+#   three go downhill on every step, which is not the same as following the valley.
+# - Each Newton step builds and solves an $n\times n$ system (BFGS keeps an
 #   $n\times n$ matrix): for a network with $n = 10^6$ parameters that is why deep learning
 #   uses first-order methods (and adaptive ones such as Adam, notebook 7, which estimate a
 #   per-parameter scale instead).

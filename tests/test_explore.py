@@ -215,8 +215,9 @@ def used_keys() -> set[str]:
         keys |= set(re.findall(r"""\bt\(\s*"([\w.]+)\"""", source))
         keys |= set(re.findall(r"""\bfail\(\s*"([\w.]+)\"""", source))
         keys |= set(re.findall(r'"(train\.(?:regression|boundary)Hint)"', source))
-    # explore.py hands every caption.* word to the Graphviz caption (dot._caption_html)
-    return keys | {k for k in TABLE if k.startswith("caption.")}
+    # explore.py hands every caption.* word to the Graphviz caption (dot._caption_html);
+    # draw_dot and the backward-step frames use dot.* and frame.* (viz/dot.py, viz/steps.py)
+    return keys | {k for k in TABLE if k.startswith(("caption.", "dot.", "frame."))}
 
 
 def test_every_string_the_page_uses_is_in_the_table_and_none_is_unused():

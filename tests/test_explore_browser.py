@@ -502,3 +502,18 @@ def test_a_screenshot_of_the_training_tab(open_page, tmp_path):
     assert out.read_bytes().startswith(b"\x89PNG")
     if os.environ.get("MICROGRADX_UPDATE_DOCS") == "1":
         shutil.copyfile(out, DOCS / "explorer_training.png")
+
+
+def test_a_user_defined_primitive_shows_pythons_numbers_in_the_page(open_page):
+    from microgradx import primitive
+
+    cube = primitive("cube_page", forward=lambda a: a**3, vjps=[lambda g, out, a: g * 3 * a**2])
+    x, w = Value(1.5, label="x"), Value(-0.5, label="w")
+    root = cube(x * w) + x
+    page = open_page(root)
+    nodes = page.js("() => explorer.nodes()")
+    root.backward()
+    order = topological_order(root)
+    assert [(n["op"], n["data"], n["grad"]) for n in nodes] == [
+        (v.op, v.data, v.grad) for v in order
+    ]

@@ -133,8 +133,8 @@ def test_the_engine_never_imports_viz_not_even_for_the_notebook_display() -> Non
 
 
 def test_the_core_modules_import_only_downwards() -> None:
-    # ops → gradmode → backprop → serialize → engine: each imports only modules before it.
-    layers = ["ops", "gradmode", "backprop", "serialize", "engine"]
+    # forwards → ops → gradmode → backprop → serialize → engine: each imports only earlier ones.
+    layers = ["forwards", "ops", "gradmode", "backprop", "serialize", "engine"]
     for i, name in enumerate(layers):
         below = {f"microgradx.{m}" for m in layers[:i]} | {"microgradx._checks"}
         imported = _imports(f"microgradx.{name}", lazy=True)

@@ -338,8 +338,36 @@ def test_frames_can_leave_out_the_leaves(tmp_path: Path):
     kept = [s.index for s in steps if s.node.parents]
     assert [p.name for p in paths] == [f"step_{k:03d}.svg" for k in kept]
     assert len(kept) < len(steps)
+    titles = [re.search(r"operation (\d+) of (\d+)", p.read_text()) for p in paths]
+    assert [(t.group(1), t.group(2)) for t in titles if t] == [
+        (str(k), str(len(kept))) for k in range(1, len(kept) + 1)
+    ]
     with pytest.raises(TypeError, match="leaves"):
         render_backward_steps(o, tmp_path, leaves="no")
+
+
+def test_draw_dot_writes_its_caption_in_korean_and_refuses_other_languages():
+    x = Value(2.0, label="x")
+    y = x * x
+    y.label = "y"
+    english, korean = draw_dot(y).source, draw_dot(y, lang="ko").source
+    assert "grads not computed yet: call y.backward() first" in english
+    assert "기울기를 아직 계산하지 않았습니다: 먼저 y.backward()를 호출하세요" in korean
+    assert "입력 (이름 있는 잎 노드)" in korean and "input (labelled leaf)" not in korean
+    with pytest.raises(ValueError, match="draw_dot: lang must be one of en, ko, got 'fr'"):
+        draw_dot(y, lang="fr")
+
+
+def test_frames_speak_korean_in_the_notes_terms(tmp_path: Path):
+    o, *_ = neuron()
+    paths = render_backward_steps(o, tmp_path, "dot", leaves=False, lang="ko")
+    frames = [p.read_text(encoding="utf-8") for p in paths]
+    n = len(frames)
+    assert [f"연산 {n}개 중 {k}번째" in f for k, f in enumerate(frames, start=1)] == [True] * n
+    assert all("전달 받은 Gradient" in f and "Local Gradient" in f for f in frames)
+    assert not any("backward pass" in f or "upstream" in f for f in frames)
+    with pytest.raises(ValueError, match="render_backward_steps: lang must be one of en, ko"):
+        render_backward_steps(o, tmp_path, lang="fr")
 
 
 def test_frames_refuse_graphs_too_large_to_step_through(tmp_path: Path):

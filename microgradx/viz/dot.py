@@ -28,6 +28,7 @@ from .style import (
     _grad_float,
     _record_text,
 )
+from .words import check_lang, strings
 
 NO_GRAD = "no grad (constant)"
 """What a Constant's grad field says, here and in the explorer: backward() gives it none."""
@@ -216,8 +217,12 @@ def _draw(
     title: str | None = None,
     highlight: Value | None = None,
     highlight_edges: Mapping[int, str] | None = None,
+    words: Mapping[str, str] | None = None,
 ) -> graphviz.Digraph:
-    """Turn a plan into a Digraph; the step-by-step frames reuse it with their own grads."""
+    """Turn a plan into a Digraph; the step-by-step frames reuse it with their own grads.
+
+    ``words`` (``words.strings(lang)``) translates the caption; English without it.
+    """
     root = plan.root
     dot = _digraph(rankdir)
     roles_seen: dict[str, None] = {}
@@ -324,7 +329,8 @@ def _draw(
     if legend and colors:
         roles = sorted(roles_seen, key=list(_ROLE_STYLES).index)
         constants = show_grad and any(not v.requires_grad for v in plan.order)
-        caption = _caption_html(title, notes, roles, show_local_grad, constants)
+        caption_words = {k: v for k, v in (words or {}).items() if k.startswith("caption.")}
+        caption = _caption_html(title, notes, roles, show_local_grad, constants, caption_words)
         dot.attr(label=caption, labelloc="t", labeljust="l")
     elif title or notes:
         text = "\n".join([*([title] if title else []), *notes])
@@ -414,6 +420,7 @@ def draw_dot(
     legend: bool = True,
     title: str | None = None,
     expand: str | Iterable[str] = (),
+    lang: str = "en",
 ) -> graphviz.Digraph:
     """Draw the computation graph of ``root`` as a ``graphviz.Digraph``.
 
@@ -426,6 +433,7 @@ def draw_dot(
     A graph above ``max_nodes`` is collapsed to one box per neuron (labels ``L1.N3.w0``),
     drawn layer by layer left to right, neurons in order, the all-to-all edges between two
     layers bundled; ``expand="L1.N3"`` (or a list) draws those neurons Value by Value.
+    ``lang="ko"`` writes the caption in Korean (the explorer's words, ``explorer/strings.json``).
 
     >>> x = Value(2.0, label="x")
     >>> y = x * x
@@ -433,11 +441,12 @@ def draw_dot(
     >>> "∂=2.000" in draw_dot(y).source
     True
     """
+    words = strings(check_lang(lang, "draw_dot"))
     plan = _plan(root, max_nodes, _check_expand(expand))
     computed = root.grad != 0  # backward() seeds the root with 1; zero means not run yet
     notes = []
     if show_grad and not computed:
-        notes.append(f"grads not computed yet: call {root.label or 'root'}.backward() first")
+        notes.append(words["dot.notComputed"].format(root=root.label or "root"))
     notes.extend(_size_notes(plan))
     return _draw(
         plan,
@@ -450,4 +459,5 @@ def draw_dot(
         grad_of=(lambda v: _grad_float(v.grad)) if computed else (lambda v: None),
         notes=notes,
         title=title,
+        words=None if lang == "en" else words,  # English: style.py's own legends
     )

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 import re
 from importlib import resources
@@ -36,9 +37,12 @@ from typing import Any
 from .._files import atomic_write_bytes
 from ..engine import Value, topological_order
 from ..nn import MLP
+from ..primitive import is_user_defined
 from .dot import _caption_html, _digraph, _fields, _parameter_set, _role
+from .plan import _local_grads
 from .render import _pipe
 from .style import _DERIV_COLOR, _OP_FILL, _ROLE_STYLES, _record_text
+from .words import LANGUAGES, check_lang, strings
 
 MAX_NODES = 400
 """The Expression tab draws graphs of at most this many Values (ops included)."""
@@ -67,9 +71,6 @@ JS_MODULES = (
 # reserves room for it once and the picture does not jump while numbers change.
 _NUMBER = "−0.00000"
 _EDGE = "∂ −0.0000 × −0.0000 = −0.0000"
-
-LANGUAGES = ("en", "ko")
-"""The page's languages: every string of ``explorer/strings.json`` is in each."""
 
 __all__ = ["LANGUAGES", "MAX_NODES", "MAX_PAGE_BYTES", "Explorer", "explore", "strings"]
 
@@ -107,8 +108,7 @@ def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") 
     long chain (hundreds of ranks of long edges) can take Graphviz minutes. ``lang`` is the
     page's language: ``"en"`` or ``"ko"`` (the course's Korean terms).
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"explore: lang must be one of {', '.join(LANGUAGES)}, got {lang!r}")
+    check_lang(lang, "explore")
     if isinstance(target, MLP):
         xs = [Value(0.5 if i % 2 == 0 else -0.5, label=f"x{i}") for i in range(target.nin)]
         out = target(xs)
@@ -138,6 +138,7 @@ def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") 
         "training": training,
         "lang": lang,
         "strings": strings(lang),
+        "python_only": _python_only(order),  # user-defined primitives (see _python_only_note)
     }
     page = _page(data, _layout_svg(order, caption, strings(lang)))
     if len(page.encode("utf-8")) > MAX_PAGE_BYTES:
@@ -162,8 +163,29 @@ def _tape(order: list[Value]) -> list[dict[str, Any]]:
             entry["inputs"] = [index[p] for p in v.parents]
             if v._fn.param is not None:
                 entry["param"] = v._fn.param
+            if is_user_defined(v._fn):
+                # The page has no twin of a user-defined rule: it gets Python's numbers here
+                # (local ∂ at the values drawn; NaN written as null) and says so on the page.
+                entry["primitive"] = True
+                entry["local"] = [None if math.isnan(d) else d for d in _local_grads(v)]
         tape.append(entry)
     return tape
+
+
+def _python_only(order: list[Value]) -> list[str]:
+    """The user-defined primitives of the graph, which the page can show but not recompute."""
+    names = {v._fn.name: None for v in order if v._fn is not None and is_user_defined(v._fn)}
+    return list(names)
+
+
+def _python_only_note(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    shown = ", ".join(f"'{n}'" for n in names)
+    return [
+        f"{shown}: user-defined primitive(s) the page cannot recompute: shown with Python's "
+        "value and local ∂ at the numbers drawn, not updated when an input is edited"
+    ]
 
 
 # -- the layout: Graphviz once, in Python ----------------------------------------------------
@@ -218,7 +240,8 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
     ordered_roles = sorted(roles, key=list(_ROLE_STYLES).index)
     constants = any(not v.requires_grad for v in order)
     caption_words = {k: v for k, v in words.items() if k.startswith("caption.")}
-    caption = _caption_html(title, [], ordered_roles, True, constants, caption_words)
+    notes = _python_only_note(_python_only(order))
+    caption = _caption_html(title, notes, ordered_roles, True, constants, caption_words)
     dot.attr(label=caption, labelloc="t", labeljust="l")
     svg = _pipe(dot, "svg").decode("utf-8")
     svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
@@ -230,12 +253,6 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
 
 def _asset(name: str) -> str:
     return (resources.files("microgradx.viz") / "explorer" / name).read_text(encoding="utf-8")
-
-
-def strings(lang: str = "en") -> dict[str, str]:
-    """Every string of the page in ``lang`` (``explorer/strings.json``: one table, en and ko)."""
-    table: dict[str, dict[str, str]] = json.loads(_asset("strings.json"))
-    return {key: texts[lang] for key, texts in table.items()}
 
 
 _IMPORT = re.compile(r'^import\s*\{([^}]*)\}\s*from\s*"\./([\w.]+)";[ \t]*$', re.M)

@@ -23,6 +23,7 @@ from .dot import _check_rankdir, _draw, _parameter_set
 from .plan import _graph_order, _local_grads, _plan, _vjp
 from .render import _pipe, render_graph
 from .style import _fmt
+from .words import check_lang, strings
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def render_backward_steps(
     params: Module | Iterable[Value] | None = None,
     max_steps: int = 200,
     leaves: bool = True,
+    lang: str = "en",
 ) -> list[Path]:
     """Write one picture per backward step into ``out_dir`` (step_000.svg, …); returns paths.
 
@@ -79,10 +81,13 @@ def render_backward_steps(
     ``∂ × upstream = contribution``, and shows every grad accumulated so far ("—" if none).
     Pictures (svg, png, pdf) share one layout, so nodes keep their places across frames;
     ``format="dot"`` writes each frame's layout-free DOT text. ``leaves=False`` leaves out
-    the frames of leaves, whose turn passes nothing on.
+    the frames of leaves, whose turn passes nothing on, and numbers the frames among the
+    operations ("operation 2 of 5"). ``lang="ko"`` writes the titles, notes and caption in
+    Korean, in the notes' terms (Local Gradient, 전달 받은 Gradient).
     """
     if not isinstance(leaves, bool):
         raise TypeError(f"render_backward_steps: leaves must be True or False, got {leaves!r}")
+    words = strings(check_lang(lang, "render_backward_steps"))
     plan = _plan(root, max_steps)
     total = len(plan.order)
     if plan.left_out or plan.collapsed:
@@ -92,23 +97,30 @@ def render_backward_steps(
         )
     rankdir = _check_rankdir(rankdir)
     param_set = _parameter_set(params, "render_backward_steps")
-    frames = []
+    frames: list[tuple[int, graphviz.Digraph]] = []
+    # Without leaves the frames are numbered among the operations, so that five frames read
+    # "1 of 5" … "5 of 5" rather than skipping the leaves' step numbers.
+    operations = sum(1 for node in plan.order if node._fn is not None)
     for step, grads in _walk(root):
         node = step.node
         if not leaves and node._fn is None:
             continue
-        name = node.label or f"(data {_fmt(node.data)})"
+        if leaves:
+            title = words["frame.step"].format(k=step.index + 1, n=total)
+        else:
+            title = words["frame.operation"].format(k=len(frames) + 1, n=operations)
+        name = node.label or words["frame.unnamed"].format(value=_fmt(node.data))
+        grad = _fmt(step.upstream)
         if node._fn is None:
-            what = f"leaf {name}: its grad {_fmt(step.upstream)} is final, nothing to pass on"
+            what = words["frame.leaf"].format(name=name, grad=grad)
         else:
             sends = ", ".join(
-                f"{_fmt(c)} to {p.label or f'input {j + 1}'}"
+                words["frame.send"].format(
+                    value=_fmt(c), name=p.label or words["frame.input"].format(k=j + 1)
+                )
                 for j, (p, c) in enumerate(zip(step.parents, step.contributions, strict=True))
             )
-            what = (
-                f"at the {node._fn.symbol} node {name}: upstream grad {_fmt(step.upstream)}"
-                f" × local ∂ → adds {sends}"
-            )
+            what = words["frame.node"].format(op=node._fn.symbol, name=name, grad=grad, sends=sends)
         edges = {
             j: f"∂={_fmt(d)} × {_fmt(step.upstream)} = {_fmt(c)}"
             for j, (d, c) in enumerate(zip(step.local_grads, step.contributions, strict=True))
@@ -123,9 +135,10 @@ def render_backward_steps(
             params=param_set,
             grad_of=grads.get,
             notes=[what],
-            title=f"backward step {step.index + 1} of {total}",
+            title=title,
             highlight=step.node,
             highlight_edges=edges,
+            words=None if lang == "en" else words,  # English: style.py's own legends
         )
         frames.append((step.index, dot))
     paths = []

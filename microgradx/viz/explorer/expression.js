@@ -23,11 +23,20 @@ export function buildGraph(tape) {
   const values = [];
   for (const entry of tape) {
     const parents = (entry.inputs ?? []).map((j) => values[j]);
-    const fn = entry.op ? ruleFor(entry.op, entry.param ?? null) : null;
+    let fn = null;
+    if (entry.primitive) fn = pythonRule(entry);
+    else if (entry.op) fn = ruleFor(entry.op, entry.param ?? null);
     const [a, b] = [parents[0] ?? null, parents[1] ?? null];
     values.push(new Value(entry.data, entry.label, fn, a, b, entry.constant === true));
   }
   return values;
+}
+
+/** A user-defined primitive (Python only): its value and local ∂ as Python computed them. */
+function pythonRule(entry) {
+  const local = entry.local.map((d) => d ?? NaN);
+  const vjps = local.map((d) => (g) => g * d);
+  return { name: entry.op, arity: local.length, forward: () => entry.data, vjps, symbol: entry.op };
 }
 
 /** Recompute every op node's data from its inputs, in order (the forward pass). */
