@@ -13,6 +13,7 @@ from .. import engine
 from ..backprop import depth_first
 from ..engine import Value
 from ..ops import Op
+from ..primitive import check_replayable, is_user_defined
 from .guards import SYMBOLS, BranchError
 from .plan import _Plan
 from .steps import _State
@@ -39,6 +40,9 @@ class Replay:
         for root in [output, *compared, *aux]:
             order += depth_first(root, visited)
         slot = {node: k for k, node in enumerate(order)}
+        for v in order:  # a user-defined op must run on arrays, or say what it needs
+            if v._fn is not None and is_user_defined(v._fn):
+                check_replayable(v._fn, [p._data for p in v.parents], f"trace: {name}")
         self.name = name
         self.n_inputs = len(inputs)
         self._size = len(order)
