@@ -158,6 +158,7 @@ class CompiledStep:
         self.trained = np.array([id(v) in position for v in leaves])
         self.where = np.array([position[id(v)] for v in leaves if id(v) in position], np.intp)
         self.values = np.array([p.data for p in self.params])
+        self.grads: np.ndarray | None = None  # the last batch's gradients, for .grad
         self.synced = True
 
     def __call__(self, Xb: np.ndarray, idx: np.ndarray) -> tuple[float, np.ndarray]:
@@ -169,13 +170,13 @@ class CompiledStep:
         grads = np.zeros(len(self.params))
         grads[self.where] = leaf_grads[self.trained]
         self.values = self.opt.step_vector(self.values, grads)
-        self.synced = False
+        self.grads, self.synced = grads, False
         outputs = aux[1:].T
         return float(aux[0].mean()), outputs[:, 0] if self.width == 1 else outputs
 
     def sync(self) -> None:
-        """Write the trained values back into the parameters' Values."""
-        if not self.synced:
-            for p, v in zip(self.params, self.values.tolist(), strict=True):
-                p.data = v
+        """Write the trained values, and the last batch's gradients, into the parameters."""
+        if not self.synced and self.grads is not None:
+            for p, v, g in zip(self.params, self.values.tolist(), self.grads.tolist(), strict=True):
+                p.data, p.grad = v, g
             self.synced = True
