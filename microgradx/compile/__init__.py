@@ -52,6 +52,10 @@ function is *traced* once and replayed, and the name says exactly what limits th
 (it is ``torch.jit.trace``'s contract, not ``torch.compile``'s); it also does not shadow the
 ``compile`` builtin.
 
+A training loop calls ``Replay.value_and_grad`` instead of ``backward``: one checked block of
+inputs and an array of leaf values in; outputs, the ``has_aux`` Values and the leaves'
+gradients out as arrays, no Value read or written (``fit(compiled=True)``, docs/training.md).
+
 The package, one module per question: ``trace`` (recording a function), ``guards``
 (``BranchError``, the comparisons a trace watched), ``steps`` (the numpy kernels a plan is
 made of, one call's blocks), ``plan`` (the tape grouped by level), ``replay`` (``Replay``).
