@@ -9,7 +9,7 @@ DEV     := $(VENV)/.installed-dev
 # CI logs (CI=true) get the demo without progress bars; interactive runs keep them.
 DEMO_ARGS ?= $(if $(CI),--quiet,)
 
-.PHONY: demo test lint bench docs notebooks notebooks-build graphviz fonts clean
+.PHONY: demo test lint bench docs notebooks notebooks-build exercises-build graphviz fonts clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -50,8 +50,8 @@ test: $(DEV) graphviz fonts
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(DEV)
-	$(BIN)/ruff check microgradx tests benchmarks docs notebooks
-	$(BIN)/ruff format --check microgradx tests benchmarks docs notebooks
+	$(BIN)/ruff check microgradx tests benchmarks docs notebooks exercises
+	$(BIN)/ruff format --check microgradx tests benchmarks docs notebooks exercises
 	$(BIN)/mypy
 
 bench: $(STAMP)
@@ -73,6 +73,11 @@ notebooks: $(STAMP) graphviz fonts
 notebooks-build: $(DEV) graphviz fonts
 	$(BIN)/jupytext --quiet --to ipynb --update notebooks/[0-9]*.py notebooks/ko/[0-9]*.py
 	$(BIN)/python notebooks/execute.py notebooks/[0-9]*.ipynb notebooks/ko/[0-9]*.ipynb
+
+# The exercises' solutions are the source: write the learner's twins and both folders' .ipynb
+# (stored unexecuted; tests/test_exercises.py runs them).
+exercises-build: $(DEV)
+	$(BIN)/python exercises/build.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo

@@ -28,6 +28,7 @@ from .numeric import (
 )
 from .optim import SGD, AdaGrad, Adam, Momentum, RMSProp
 from .primitive import primitive
+from .rulecheck import RuleReport, check_rules
 from .train import History, evaluate, fit, predict, predict_scores
 from .viz import (
     backward_steps,
@@ -58,11 +59,13 @@ __all__ = [
     "Neuron",
     "RMSProp",
     "Replay",
+    "RuleReport",
     "Value",
     "backward",
     "backward_difference",
     "backward_steps",
     "central_difference",
+    "check_rules",
     "data",
     "draw_dot",
     "elementwise_grad",

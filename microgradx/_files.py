@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import os
@@ -75,9 +76,10 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "wb") -> Iterator[IO[A
                 f.flush()
                 os.fsync(f.fileno())  # the data is on disk before the rename makes it visible
             os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+            _UNFINISHED.pop(tmp, None)
+        except BaseException as e:
+            _discard(tmp)
+            _name_the_file(e, path)
             raise
     _fsync_directory(target.parent)
 
@@ -105,10 +107,14 @@ def atomic_write_all(files: Mapping[Path, bytes], remove: Iterable[Path] = ()) -
                 target.parent.mkdir(parents=True, exist_ok=True)
                 tmp, fd = _create_temporary(target, existing)
                 staged.append((tmp, target))
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                    f.flush()
-                    os.fsync(f.fileno())
+                try:
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(data)
+                        f.flush()
+                        os.fsync(f.fileno())
+                except OSError as e:
+                    _name_the_file(e, path)
+                    raise
             with _signals_held():
                 for tmp, target in staged:
                     os.replace(tmp, target)
@@ -116,27 +122,83 @@ def atomic_write_all(files: Mapping[Path, bytes], remove: Iterable[Path] = ()) -
                     _remove_file(Path(path))
         finally:
             for tmp, _ in staged:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(tmp)  # only left if a write or rename failed
+                _discard(tmp)  # still there only if a write or rename failed
     for directory in {target.parent for _, target in staged}:
         _fsync_directory(directory)
     return list(files)
+
+
+def _name_the_file(e: BaseException, path: str | os.PathLike[str]) -> None:
+    """A write's OSError without a file name (ENOSPC from write or fsync) names the target."""
+    if isinstance(e, OSError) and e.errno is not None and e.filename is None:
+        e.filename = os.fspath(path)
+
+
+_UNFINISHED: dict[Path, int] = {}
+"""Temporary files being written, with the pid that made them: what a SIGTERM must remove
+when it lands while a worker thread writes (only the main thread can unwind a write)."""
 
 
 def _create_temporary(target: Path, existing: os.stat_result | None) -> tuple[Path, int]:
     """A new temporary file beside ``target`` with the permissions ``target`` has or would get."""
     # A short name of its own (not the target's plus a suffix), so a 255-byte target name works.
     tmp = target.parent / f".mgx-{secrets.token_hex(6)}.tmp"
-    # os.open with 0o666 (not mkstemp's 0o600) so the umask decides permissions, as for open().
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    _UNFINISHED[tmp] = os.getpid()  # before it exists: a signal can land right after creation
+    try:
+        # os.open with 0o666 (not mkstemp's 0o600): the umask decides permissions, as open().
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    except BaseException:
+        _UNFINISHED.pop(tmp, None)
+        raise
     try:
         if existing is not None:
             _copy_ownership(fd, existing)
     except BaseException:
         os.close(fd)
-        os.unlink(tmp)
+        _discard(tmp)
         raise
     return tmp, fd
+
+
+def _discard(tmp: Path) -> None:
+    """Remove a temporary file that will not be renamed into place (if it is still there)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    _UNFINISHED.pop(tmp, None)
+
+
+def _remove_unfinished() -> None:
+    """Delete this process's temporary files still being written (at exit or on SIGTERM)."""
+    pid = os.getpid()  # a forked child inherits the table, not the files it may delete
+    for tmp, owner in list(_UNFINISHED.items()):
+        if owner == pid:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM/SIGHUP's default action, after removing unfinished temporary files."""
+    _remove_unfinished()
+    signal.signal(signum, signal.SIG_DFL)
+    signal.raise_signal(signum)
+
+
+def _install_cleanup() -> None:
+    """At import: temporary files go at exit and on SIGTERM/SIGHUP, whichever thread writes.
+
+    Only where the signal has its default action (a program's own handler or an ignored signal
+    is left alone), and only from the main thread (where Python allows handlers): the process
+    still ends by the signal, as it would have, once the files are gone.
+    """
+    atexit.register(_remove_unfinished)
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for signum in _TERMINATING:
+        if signal.getsignal(signum) == signal.SIG_DFL:
+            signal.signal(signum, _terminate)
+
+
+_install_cleanup()
 
 
 def _remove_file(path: Path) -> None:

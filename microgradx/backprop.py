@@ -163,11 +163,14 @@ def _requires_grad(v: Node) -> bool:
     return v.requires_grad
 
 
+_HAS_NOTES = sys.version_info >= (3, 11)  # BaseException.add_note
+
+
 def _say_where(e: Exception, node: Node) -> None:
     """Tell the exception a rule raised where in the graph it happened; its class stays."""
     where = f"backward through '{node._fn.name}' at {node!r}"  # type: ignore[union-attr]
-    if sys.version_info >= (3, 11):
-        e.add_note(where)
+    if _HAS_NOTES:
+        e.add_note(where)  # type: ignore[attr-defined]  # (3.11+; mypy checks as 3.10)
     elif e.args and isinstance(e.args[0], str):  # 3.10 has no notes: into the message
         e.args = (f"{e.args[0]}\n{where}", *e.args[1:])
     else:
@@ -209,24 +212,28 @@ def backward(root: Node, *, create_graph: bool = False) -> None:
 
     Leaf gradients accumulate across calls; intermediate ones are recomputed from zero. With
     ``create_graph=True`` the pass is recorded, so every ``.grad`` is a Value. Passes in
-    several threads over shared graphs give what they give one after the other.
+    several threads may share nodes: each sums on its own, and leaves accumulate every pass.
     """
     _expect_root(root, "backward")
     with gc_paused():
-        if not create_graph:
-            _backward_into_grads(root)
+        if not create_graph and _slots.acquire(blocking=False):
+            try:
+                _backward_into_grads(root)  # the fast variant: no other pass is using the slots
+            finally:
+                _slots.release()
             return
-        grads = backpropagate(root, None, record=True)
-        with enable_grad(), _one_pass_at_a_time:  # as PyTorch: records even inside no_grad()
-            for node, g in grads.items():
-                g = _as_node(g, root)
+        grads = backpropagate(root, None, record=create_graph)  # sums of this pass alone
+        with enable_grad() if create_graph else nullcontext(), _slots:
+            for node, g in grads.items():  # into .grad, one pass at a time (as if serialised)
+                if create_graph:
+                    g = _as_node(g, root)
                 node.grad = node.grad + g if node._fn is None else g
 
 
 # -- 4. backward()'s float pass: the one variant, for speed ---------------------------------
 
-_one_pass_at_a_time = threading.RLock()
-"""Held while a pass writes ``.grad`` slots: concurrent passes take turns (see below)."""
+_slots = threading.RLock()
+"""Held by the pass that is writing ``.grad`` slots; a pass that finds it taken sums privately."""
 
 
 def _backward_into_grads(root: Node) -> None:
@@ -236,17 +243,15 @@ def _backward_into_grads(root: Node) -> None:
     training loop: the sort marks a visited node in its own ``grad`` slot (an identity test,
     not a set lookup) and the sums live there too (not in a dict). Measured on W1 in one
     process (docs/engine.md): the whole backward 2.2× faster, the training step 1.4× faster.
-    Because the slots are shared, passes take turns under a lock; the GIL lets only one run
-    at a time anyway, so this costs no throughput, and the gradients are exactly those of the
-    same passes run one after the other.
+    The slots are shared, so only the pass holding ``_slots`` runs this way; a pass started
+    meanwhile in another thread takes the general road, with sums of its own.
     """
-    with _one_pass_at_a_time:
-        order = _order_marking_grads(root)
-        if not order:  # a leaf: d root / d root = 1 is all there is
-            root.grad = root.grad + 1.0
-            return
-        root.grad = 1.0  # the seed
-        chain_rule_into_grads(order)
+    order = _order_marking_grads(root)
+    if not order:  # a leaf: d root / d root = 1 is all there is
+        root.grad = root.grad + 1.0
+        return
+    root.grad = 1.0  # the seed
+    chain_rule_into_grads(order)
 
 
 def _order_marking_grads(root: Node) -> list[Node]:
@@ -285,10 +290,8 @@ def chain_rule_into_grads(order: Sequence[Node]) -> None:
     """
     node = None
     try:
-        for node in reversed(order):
-            fn = node._fn
-            if fn is None:  # a leaf has no rule
-                continue
+        for node in reversed(order):  # op nodes only: a leaf has no rule
+            fn: Op = node._fn  # type: ignore[assignment]
             a, b = node._a, node._b
             upstream, out = node.grad, node._data
             if b is None:

@@ -24,6 +24,8 @@ ASCII_FALLBACK = {
     "…": "...",
     "≥": ">=",
     "≤": "<=",
+    "✓": "+",
+    "✗": "x",
 }
 """How the CLIs' non-ASCII characters are printed on a terminal that cannot show them."""
 
@@ -65,7 +67,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one subparser per command (they inherit the one-line errors)."""
-    from . import demo, explorecmd, graphcmd
+    from . import demo, exercisescmd, explorecmd, graphcmd
 
     parser = _Parser(
         prog="microgradx", description="A readable scalar autodiff engine: train, draw, teach."
@@ -74,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_parser(sub)
     graphcmd.add_parser(sub)
     explorecmd.add_parser(sub)
+    exercisescmd.add_parser(sub)
     return parser
 
 

@@ -44,7 +44,7 @@ INSTALL_HINT = (
 
 
 def detect_lang(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> str:
-    """The edition to show: "ko" when running under ``notebooks/ko``, else "en"."""
+    """The edition to show: "ko" when running under ``notebooks/ko`` (or an exercises' ko/)."""
     env = os.environ if environ is None else environ
     chosen = env.get(ENV_VAR, "")
     if chosen:
@@ -52,7 +52,9 @@ def detect_lang(cwd: Path | None = None, environ: Mapping[str, str] | None = Non
             raise ValueError(f"{ENV_VAR} must be one of {LANGS}, got {chosen!r}")
         return chosen
     parts = (Path.cwd() if cwd is None else cwd).resolve().parts
-    under_ko = any(a == "notebooks" and b == "ko" for a, b in itertools.pairwise(parts))
+    # notebooks/ko (the course), exercises/ko and exercises/solutions/ko (the exercises)
+    editions = ("notebooks", "exercises", "solutions")
+    under_ko = any(a in editions and b == "ko" for a, b in itertools.pairwise(parts))
     return "ko" if under_ko else "en"
 
 

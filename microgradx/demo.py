@@ -241,7 +241,8 @@ def _run(args: argparse.Namespace, out_dir: Path, stage: Path) -> int:
     try:
         written = atomic_write_all({out_dir / n: (stage / n).read_bytes() for n in made}, stale)
     except OSError as e:
-        return _fail(f"cannot write to --out {out_dir}: {e.filename or ''}: {e.strerror or e}", 1)
+        where = f"{e.filename}: " if e.filename else ""
+        return _fail(f"cannot write to --out {out_dir}: {where}{e.strerror or e}", 1)
     seconds = time.perf_counter() - started
 
     summary = (

@@ -372,7 +372,8 @@ class Value(backprop.Node):
         every node in reverse topological order (after ``root.grad = 1.0``) is backpropagation
         by hand.
         """
-        backprop.chain_rule_into_grads((self,))
+        if self._fn is not None:  # a leaf has no rule
+            backprop.chain_rule_into_grads((self,))
 
 
 class Constant(Value):

@@ -19,6 +19,7 @@ from .graphcmd import (
     _add_expression_arguments,
     _fail,
     _named_leaves,
+    _one_line,
     _output,
     _variables,
     parse_expression,
@@ -54,7 +55,7 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Parse the expression and write the page; returns the exit code (2 for bad input)."""
-    from .viz import GraphvizNotFoundError
+    from .viz import GraphvizError, GraphvizNotFoundError
     from .viz.explore import explore
 
     if not args.output:
@@ -63,15 +64,25 @@ def run(args: argparse.Namespace) -> int:
     try:
         variables = _variables(args.assignments, "explore")
         root = parse_expression(args.expression, variables)
-        page = explore(root, title=args.expression, lang=args.lang)
-    except (ExpressionError, ValueError) as e:
+    except ExpressionError as e:
         return _fail(str(e), 2, "explore")
-    except GraphvizNotFoundError as e:
+    try:
+        root.backward()  # graph's check: the page's own backward would throw on load
+    except (ArithmeticError, ValueError) as e:
+        return _fail(f"cannot differentiate: {_one_line(e)}", 2, "explore")
+    try:
+        page = explore(root, title=args.expression, lang=args.lang)
+    except ValueError as e:
+        return _fail(str(e), 2, "explore")
+    except (GraphvizNotFoundError, GraphvizError) as e:
         return _fail(str(e), 1, "explore")
     _named_leaves(variables, root, "explore")
     if output is None:
-        sys.stdout.write(page.html)
+        # Bytes, as graph writes them: a text stream in an ASCII locale (LC_ALL=C) would turn
+        # the page's non-ASCII characters (JavaScript included) into escapes or errors.
         sys.stdout.flush()
+        sys.stdout.buffer.write(page.html.encode("utf-8"))
+        sys.stdout.buffer.flush()
         return 0
     try:
         path = page.save(output)

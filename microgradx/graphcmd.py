@@ -375,7 +375,7 @@ def _output(text: str, default_name: str) -> Path | None:
 
 def run(args: argparse.Namespace) -> int:
     """Parse, differentiate and render; returns the exit code (2 for a bad expression)."""
-    from .viz import GraphvizNotFoundError, draw_dot, render_graph
+    from .viz import GraphvizError, GraphvizNotFoundError, draw_dot, render_graph
 
     if not args.output:
         return _fail("-o needs a file name, a directory, or - for standard output")
@@ -404,7 +404,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         else:
             render_graph(dot, output, fmt)
-    except GraphvizNotFoundError as e:
+    except (GraphvizNotFoundError, GraphvizError) as e:
         return _fail(f"{e} (or use --format dot)", code=1)
     except OSError as e:
         return _fail(f"cannot write {output or 'to standard output'}: {e.strerror or e}", code=1)

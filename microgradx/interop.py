@@ -136,8 +136,28 @@ def to_torch(model: MLP, dtype: Any = None) -> Any:
     return torch.nn.Sequential(*modules)
 
 
+def _check_plain(nn: Any, module: Any, where: str) -> None:
+    """Refuse a module whose call may compute something else than its torch class does."""
+    bases = (nn.Sequential, nn.Linear, nn.LeakyReLU, nn.ReLU, nn.Tanh, nn.Sigmoid, nn.Identity)
+    base = next((b for b in bases if isinstance(module, b)), None)
+    if base is not None and type(module) is not base:
+        for method in ("forward", "__call__", "_call_impl"):
+            if getattr(type(module), method) is not getattr(base, method):
+                raise ValueError(
+                    f"from_torch: {where} is {type(module).__name__}, a subclass of "
+                    f"{base.__name__} with its own {method}; its numbers cannot be read from "
+                    f"its weights alone (use torch.nn.{base.__name__} itself)"
+                )
+    hooks = ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks")
+    if any(getattr(module, name, None) for name in hooks):
+        raise ValueError(
+            f"from_torch: {where} has forward or backward hooks, which an MLP cannot hold"
+        )
+
+
 def _activation_name(nn: Any, module: Any, where: str) -> str:
     """The MLP activation a torch module is, or a ValueError saying why it is none."""
+    _check_plain(nn, module, where)
     if isinstance(module, nn.LeakyReLU):
         if module.negative_slope != LEAKY_SLOPE:
             raise ValueError(
@@ -164,10 +184,17 @@ def from_torch(sequential: Any) -> MLP:
         raise TypeError(
             f"from_torch: expected torch.nn.Sequential, got {type(sequential).__name__}"
         )
+    _check_plain(nn, sequential, "the Sequential")
     layers: list[tuple[Any, str]] = []  # (Linear, activation after it)
     for pos, module in enumerate(sequential):
         where = f"module {pos}"
         if isinstance(module, nn.Linear):
+            _check_plain(nn, module, where)
+            if any(t is not None and t.is_complex() for t in (module.weight, module.bias)):
+                raise ValueError(  # .to(float64) would drop the imaginary part, warning only
+                    f"from_torch: {where} has complex weights ({module.weight.dtype}); "
+                    "Values hold real numbers"
+                )
             if module.bias is None:
                 raise ValueError(
                     f"from_torch: {where} is a Linear without bias; MLP neurons have one"

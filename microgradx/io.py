@@ -66,16 +66,18 @@ def save(model: MLP, path: str | os.PathLike[str]) -> Path:
     if not isinstance(model, MLP):
         raise TypeError(f"save: expected an MLP, got {type(model).__name__}")
     target = _as_path(path, "save")
-    parameters: dict[str, float] = {}
-    for name, p in model.named_parameters():
-        if name in parameters:
-            raise ValueError(f"save: two parameters share the name {name!r}; names must be unique")
-        parameters[name] = float(p.data)
+    try:
+        config = model.config()  # read from the layers: what the model computes now
+    except ValueError as e:
+        raise ValueError(f"save: {e}") from None
+    # The names load will expect, by position: a relabelled parameter is still the same weight.
+    names = [name for name, _ in MLP(**{"seed": 0, **config}).named_parameters()]
+    values = [float(p.data) for p in model.parameters()]
     document = {
         "format": FORMAT,
         "version": VERSION,
-        "config": model.config(),
-        "parameters": parameters,
+        "config": config,
+        "parameters": dict(zip(names, values, strict=True)),
     }
     with atomic_open(target, "w") as f:
         json.dump(document, f, indent=1, allow_nan=False)

@@ -151,15 +151,21 @@ def _as_inputs(x: Any, nin: int, who: str) -> Sequence[Any]:
     return x
 
 
-class Module:
-    """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
+class _ModuleType(type):
+    """Registers a Module once it is built: never one whose ``__init__`` raised."""
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Module:
-        # Registered here rather than in __init__, so subclasses written micrograd's way
-        # (an __init__ that never calls super().__init__()) are known too.
-        module = super().__new__(cls)
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        # After __init__ rather than in it, so subclasses written micrograd's way (an
+        # __init__ that never calls super().__init__()) are known too; and not in __new__,
+        # where a half-built module (kept alive by a traceback, as Jupyter keeps the last
+        # one) would be registered without its layers and break every later drawing.
+        module = super().__call__(*args, **kwargs)
         _LIVE_MODULES.add(module)
         return module
+
+
+class Module(metaclass=_ModuleType):
+    """Base class: anything holding parameters (a neuron, a layer, a whole network)."""
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every trainable Value with its label, in a fixed order."""
@@ -202,6 +208,26 @@ class Module:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.num_parameters()} parameters)"
 
+    def __setstate__(self, state: Any) -> None:
+        """Unpickle and copy support: restore the fields, check they fit together, register."""
+        if not isinstance(state, dict):
+            raise ValueError(f"{type(self).__name__}: not a pickled microgradx module")
+        self.__dict__.update(state)
+        try:
+            problem = self._state_problem()
+        except AttributeError as e:  # a field is missing
+            problem = str(e)
+        if problem:
+            raise ValueError(
+                f"{type(self).__name__}: the pickled state does not describe a model: {problem}"
+            )
+        _LIVE_MODULES.add(self)
+
+    def _state_problem(self) -> str:
+        """What is inconsistent in this module's fields ("" if nothing): a tampered pickle."""
+        bad = [p for p in self.parameters() if not isinstance(p, Value)]
+        return f"parameters that are not Values: {bad[:3]!r}" if bad else ""
+
 
 _LIVE_MODULES: weakref.WeakSet[Module] = weakref.WeakSet()
 """Every Module still alive: drawings colour their parameters as parameters."""
@@ -209,7 +235,13 @@ _LIVE_MODULES: weakref.WeakSet[Module] = weakref.WeakSet()
 
 def _live_parameters() -> set[Value]:
     """The parameters of every Module still alive (what a drawing colours as parameters)."""
-    return {p for module in list(_LIVE_MODULES) for p in module.parameters()}
+    found: set[Value] = set()
+    for module in list(_LIVE_MODULES):
+        try:
+            found.update(p for p in module.parameters() if isinstance(p, Value))
+        except Exception:  # a user's broken subclass colours nothing but breaks no drawing
+            continue
+    return found
 
 
 class Neuron(Module):
@@ -261,6 +293,17 @@ class Neuron(Module):
         """micrograd's flag: True unless the neuron is linear."""
         return self.activation != "linear"
 
+    def _state_problem(self) -> str:
+        if not (is_int(self.nin) and self.nin >= 1):
+            return f"nin is {self.nin!r}"
+        if not (isinstance(self.w, list) and all(isinstance(w, Value) for w in self.w)):
+            return "its weights are not a list of Values"
+        if len(self.w) != self.nin:
+            return f"{self.name or 'a neuron'} has nin={self.nin} but {len(self.w)} weights"
+        if self.activation not in ACTIVATIONS or self._act is not ACTIVATIONS[self.activation]:
+            return f"activation {self.activation!r} does not match its function {self._act!r}"
+        return super()._state_problem()
+
     def __repr__(self) -> str:
         return f"{_REPR_NAMES[self.activation]}Neuron({self.nin})"
 
@@ -297,6 +340,20 @@ class Layer(Module):
 
     def _forward(self, x: Sequence[Any]) -> list[Value]:
         return [n._forward(x) for n in self.neurons]
+
+    def _state_problem(self) -> str:
+        neurons = self.neurons
+        if not (isinstance(neurons, list) and all(isinstance(n, Neuron) for n in neurons)):
+            return "its neurons are not a list of Neurons"
+        if len(neurons) != self.nout:
+            return f"layer {self.name} has nout={self.nout} but {len(neurons)} neurons"
+        for n in neurons:
+            if n.nin != self.nin or n.activation != self.activation:
+                return (
+                    f"layer {self.name} (nin={self.nin}, {self.activation}) holds a neuron "
+                    f"with nin={n.nin}, {n.activation}"
+                )
+        return super()._state_problem()
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         """Every neuron's parameters, neuron by neuron."""
@@ -359,15 +416,93 @@ class MLP(Module):
         """Every layer's parameters, layer by layer (``L1.N1.w0`` first)."""
         return [item for layer in self.layers for item in layer.named_parameters()]
 
+    def _state_problem(self) -> str:
+        layers = self.layers
+        if not (isinstance(layers, list) and all(isinstance(x, Layer) for x in layers)):
+            return "its layers are not a list of Layers"
+        sizes = [self.nin, *self.nouts]
+        if len(layers) != len(self.nouts):
+            return f"nouts={self.nouts} but {len(layers)} layers"
+        for i, layer in enumerate(layers):
+            wanted = self.output_activation if i == len(layers) - 1 else self.activation
+            if (layer.nin, layer.nout, layer.activation) != (sizes[i], sizes[i + 1], wanted):
+                return (
+                    f"layer {i + 1} is {layer.nin} → {layer.nout} ({layer.activation}) but the "
+                    f"model says {sizes[i]} → {sizes[i + 1]} ({wanted})"
+                )
+        return super()._state_problem()
+
     def config(self) -> dict[str, Any]:
-        """The architecture as a JSON-able dict; ``MLP(**model.config())`` rebuilds it."""
-        return {
-            "nin": self.nin,
-            "nouts": list(self.nouts),
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-            "init": self.init,
-        }
+        """The architecture as a JSON-able dict; ``MLP(**model.config())`` rebuilds it.
+
+        Read from what the model computes (its layers and neurons), not from the attributes
+        it was built with, so a model changed after construction is described as it now is;
+        ValueError when no ``MLP(...)`` call builds it (e.g. mixed hidden activations).
+        """
+        return _describe(self)
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(repr(layer) for layer in self.layers)}]"
+
+
+def _activation_of(neuron: Any, where: str) -> str:
+    """The ACTIVATIONS name of the function a neuron applies (what it computes, not its tag)."""
+    if type(neuron) is not Neuron:
+        raise ValueError(f"{where} is a {type(neuron).__name__}, not a Neuron")
+    if not all(isinstance(p, Value) for p in (*neuron.w, neuron.b)):
+        raise ValueError(f"{where} holds a parameter that is not a Value")
+    for name, fn in ACTIVATIONS.items():
+        if neuron._act is fn:
+            return name
+    raise ValueError(f"{where} applies {neuron._act!r}, not one of {', '.join(ACTIVATIONS)}")
+
+
+def _describe(model: MLP) -> dict[str, Any]:
+    """``model.config()``: the MLP(...) arguments that build a model computing as ``model`` does."""
+    try:
+        for method in ("__call__", "named_parameters"):
+            if getattr(type(model), method) is not getattr(MLP, method):
+                raise ValueError(f"{type(model).__name__} has its own {method}")
+        width = _check_count("nin", model.nin, "MLP")
+        if not isinstance(model.layers, list) or not model.layers:
+            raise ValueError("it has no list of layers")
+        nouts, activations = [], []
+        for i, layer in enumerate(model.layers, 1):
+            if type(layer) is not Layer:
+                raise ValueError(f"layer {i} is a {type(layer).__name__}, not a Layer")
+            if not isinstance(layer.neurons, list) or not layer.neurons:
+                raise ValueError(f"layer {i} has no list of neurons")
+            names = set()
+            for j, neuron in enumerate(layer.neurons, 1):
+                names.add(_activation_of(neuron, f"layer {i} neuron {j}"))
+                if len(neuron.w) != width:
+                    raise ValueError(
+                        f"layer {i} neuron {j} has {len(neuron.w)} weights for {width} inputs"
+                    )
+            if len(names) > 1:
+                raise ValueError(f"layer {i} mixes activations {sorted(names)}")
+            nouts.append(len(layer.neurons))
+            activations.append(names.pop())
+            width = len(layer.neurons)
+        hidden = set(activations[:-1])
+        if len(hidden) > 1:
+            raise ValueError(f"its hidden layers mix activations {sorted(hidden)}")
+        # One layer: no hidden activation is computed, so the attribute is as good as any.
+        activation = (
+            hidden.pop()
+            if hidden
+            else _check_choice("activation", model.activation, ACTIVATIONS, "MLP")
+        )
+        init = _check_choice("init", model.init, INITS, "MLP")  # how it was drawn: a record
+    except (AttributeError, TypeError, ValueError) as e:
+        raise ValueError(
+            f"MLP.config: no MLP(...) call builds this model: {e}; an MLP is layers of "
+            "Neurons, one activation for every hidden layer and one for the output layer"
+        ) from None
+    return {
+        "nin": model.nin,
+        "nouts": nouts,
+        "activation": activation,
+        "output_activation": activations[-1],
+        "init": init,
+    }

@@ -31,6 +31,7 @@ from typing import Any, Literal
 from ._checks import finite_real, is_real, non_negative
 from .engine import Value, no_grad
 from .functional import grad, hessian
+from .rulecheck import RuleMismatch, check_rules
 
 __all__ = [
     "METHODS",
@@ -50,7 +51,14 @@ METHODS: tuple[Method, ...] = ("forward", "central", "backward")
 
 
 class GradcheckError(ValueError):
-    """Autodiff and finite-difference derivatives disagree; the message tabulates where."""
+    """Autodiff and finite-difference derivatives disagree; the message tabulates where.
+
+    ``edge`` is the first wrong local derivative ``check_rules`` finds in f's graph (None when
+    every rule agrees with its forward: then the function itself is not differentiable there,
+    or it reads numbers outside the graph).
+    """
+
+    edge: RuleMismatch | None = None
 
 
 # -- one-variable differences ----------------------------------------------------------------
@@ -201,7 +209,7 @@ def gradcheck(
 
     ``f`` takes one ``Value`` per input and returns a ``Value``. An input passes when
     ``|autodiff − numeric| <= atol + rtol·|numeric|`` (PyTorch's rule); the error lists every
-    input that does not.
+    input that does not and names the first wrong edge of f's graph (``check_rules``).
 
     >>> gradcheck(lambda x, y: (x * y).tanh(), [0.3, -1.2])
     True
@@ -212,7 +220,30 @@ def gradcheck(
     autodiff = grad(f, argnum=tuple(range(n)))(*point)
     numeric = numerical_gradient(_on_values(f, where), point, eps, "central")
     rows = [(str(i), autodiff[i], numeric[i]) for i in range(n)]
-    return _compare(rows, "input", atol, rtol, f"{where} (eps={eps:g})")
+    try:
+        return _compare(rows, "input", atol, rtol, f"{where} (eps={eps:g})")
+    except GradcheckError as e:
+        raise _with_wrong_edge(e, f, point) from None
+
+
+def _with_wrong_edge(
+    e: GradcheckError, f: Callable[..., Value], point: list[float]
+) -> GradcheckError:
+    """The error, plus the first edge of f's graph whose local derivative is wrong."""
+    out = f(*(Value(x, label=f"x{i}") for i, x in enumerate(point)))
+    report = check_rules(out) if isinstance(out, Value) else None
+    if report is None or report.ok:
+        note = (
+            "check_rules finds every local derivative of the graph right (a kink, "
+            "a detach(), or a number computed outside the graph?)"
+        )
+        edge = None
+    else:
+        edge = report[0]
+        note = f"first wrong edge: {edge.describe()}"
+    error = GradcheckError(f"{e}\n{note}")
+    error.edge = edge
+    return error
 
 
 def gradgradcheck(

@@ -136,13 +136,25 @@ def deep_copy(root: Node, memo: dict[int, Any]) -> Node:
                 copy.grad = v.grad
                 copy.label = v.label
                 copy._fn = v._fn
-                copy._a = None if v._a is None else memo[id(v._a)]
-                copy._b = None if v._b is None else memo[id(v._b)]
+                copy._a = None if v._a is None else _copied(v._a, memo)
+                copy._b = None if v._b is None else _copied(v._b, memo)
                 memo[id(v)] = copy
         for v in order:
             if isinstance(v.grad, Node):
                 memo[id(v)].grad = memo[id(v.grad)]
     result: Node = memo[id(root)]
+    return result
+
+
+def _copied(parent: Node, memo: dict[int, Any]) -> Node:
+    """The copy of a parent, made before its child: missing only when the graph has a cycle."""
+    copy = memo.get(id(parent))
+    if copy is None:
+        raise ValueError(
+            f"deepcopy: the graph holds a cycle ({parent!r} is an ancestor of itself); "
+            "a computation graph never has one"
+        )
+    result: Node = copy
     return result
 
 

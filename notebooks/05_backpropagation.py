@@ -188,6 +188,12 @@ assert abs(c.grad - 2 * t0 * x0) < 1e-12
 # the nodes it was computed from), then walks that order backwards, so a node's gradient is
 # complete before it is passed on, and **adds** local derivative × upstream gradient into
 # each input's `grad`.
+#
+# **Write it yourself:**
+# [exercises/04_backprop_from_scratch.ipynb](../exercises/04_backprop_from_scratch.ipynb)
+# — your own `Value` and `backward()`, with checks that name `=` for `+=`, a wrong order and a
+# forgotten seed gradient; all seven exercises (hints first, solutions apart) are in
+# [exercises/](../exercises/).
 
 
 # %%

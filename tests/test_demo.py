@@ -361,3 +361,29 @@ def test_a_read_only_output_directory_is_refused_before_training(tmp_path):
     finally:
         os.chmod(folder, 0o755)
         shutil.rmtree(folder)
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from microgradx import _files
+
+    out = tmp_path / "out"
+    real_fsync = os.fsync
+
+    def full_disk(fd: int) -> None:
+        # ENOSPC, as a full disk reports it: from fsync/close, with no file name attached
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(out)):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(_files.os, "fsync", full_disk)
+    assert main(["demo", "--out", str(out), "--quiet", *FAST]) == 1
+    err = capsys.readouterr().err.strip()
+    names = "|".join(re.escape(str(out / n)) for n in demo.OUTPUTS)
+    assert re.fullmatch(
+        rf"microgradx demo: error: cannot write to --out {re.escape(str(out))}: "
+        rf"({names}): No space left on device",
+        err,
+    ), err
+    assert list(out.iterdir()) == []

@@ -269,3 +269,74 @@ def test_a_constant_reads_no_grad_in_draw_dot_and_its_legend_says_why():
     assert source.count("no grad (constant)") == 2  # the box, and the legend's sentence
     assert "backward() skips it" in source
     assert "backward() skips it" not in draw_dot(x * x).source  # said only when it applies
+
+
+# -- hostile labels, inputs without a gradient, ASCII terminals ----------------------------
+
+
+def _page_data(page: str) -> dict:
+    import json
+
+    match = re.search(r'<script type="application/json" id="mgx-data">(.*?)</script>', page, re.S)
+    assert match is not None
+    return json.loads(match.group(1))  # strict JSON, as the page's JSON.parse reads it
+
+
+@needs_dot
+@pytest.mark.parametrize("label", ["<!--", "a<!--b-->c", "</script><b>x", "<\\!--", "p & q > 0"])
+def test_a_label_with_html_comment_or_script_text_survives_as_valid_json(label):
+    x = Value(1.5, label=label)
+    page = explore(x * 2).html
+    data_text = page.split('id="mgx-data">', 1)[1].split("</script>", 1)[0]
+    assert "<!--" not in data_text and "-->" not in data_text and "</" not in data_text
+    labels = [node["label"] for node in _page_data(page)["expression"]["nodes"]]
+    assert label in labels
+
+
+def test_the_command_refuses_an_expression_whose_backward_fails_as_graph_does(tmp_path, capsys):
+    from microgradx import graphcmd
+
+    out = tmp_path / "e.html"
+    assert run_explore("sqrt(x)", "--set", "x=0", "-o", str(out)) == 2
+    explore_err = capsys.readouterr().err
+    parser = argparse.ArgumentParser(prog="microgradx")
+    graphcmd.add_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["graph", "sqrt(x)", "--set", "x=0", "-o", str(tmp_path / "g.svg")])
+    assert args.run(args) == 2
+    graph_err = capsys.readouterr().err
+    assert "cannot differentiate" in explore_err
+    assert explore_err.replace("explore", "graph") == graph_err
+    assert not out.exists()
+
+
+@needs_dot
+def test_standard_output_gets_the_pages_bytes_under_an_ascii_locale():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHON"))}
+    env.update(LC_ALL="C", PYTHONPATH=str(Path(__file__).resolve().parents[1]), PYTHONUTF8="0")
+    argv = [sys.executable, "-m", "microgradx", "explore", "tanh(x)", "--set", "x=1", "-o", "-"]
+    done = subprocess.run(argv, env=env, capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    expected = explore(parse_expression("tanh(x)", {"x": 1.0}), title="tanh(x)").html
+    assert done.stdout == expected.encode("utf-8")
+
+
+@needs_dot
+def test_a_long_chain_on_one_input_keeps_every_edge_the_page_looks_up_by_title():
+    from collections import Counter
+
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(99):
+        y = y * x
+    page = explore(y).html
+    nodes = _page_data(page)["expression"]["nodes"]
+    expected = Counter(
+        f"n{j}&#45;&gt;o{i}" for i, n in enumerate(nodes) for j in n.get("inputs", [])
+    )
+    svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
+    titles = re.findall(r'<g id="edge\d+" class="edge">\s*<title>([^<]*)</title>', svg)
+    assert Counter(t for t in titles if re.fullmatch(r"n\d+&#45;&gt;o\d+", t)) == expected

@@ -517,3 +517,23 @@ def test_a_user_defined_primitive_shows_pythons_numbers_in_the_page(open_page):
     assert [(n["op"], n["data"], n["grad"]) for n in nodes] == [
         (v.op, v.data, v.grad) for v in order
     ]
+
+
+def test_a_long_chain_on_one_input_steps_backward_with_the_library_numbers(open_page):
+    # x feeds every step: drawn along a trunk, each branch still the edge the page updates
+    x = Value(1.01, label="x")
+    root = x
+    for _ in range(39):
+        root = root * x
+    page = open_page(root)
+    n = len(topological_order(root))
+    page.js("explorer.step(-1000)")
+    page.js(f"explorer.step({n})")  # the forward pass, then backward node by node
+    for step in backward_steps(root):
+        page.js("explorer.step(1)")
+        texts = page.js(
+            "[...document.querySelectorAll('g.edge.current text')].map(t => t.textContent)"
+        )
+        pairs = zip(step.local_grads, step.contributions, strict=True)
+        expected = [f"∂ {_fmt(a)} × {_fmt(step.upstream)} = {_fmt(c)}" for a, c in pairs]
+        assert sorted(texts) == sorted(expected)

@@ -260,3 +260,52 @@ def test_writes_from_a_worker_thread_work_without_touching_signal_handlers(tmp_p
     assert errors == []
     assert (tmp_path / "t.bin").read_bytes() == b"thread"
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+_WORKER_SCRIPT = """
+import sys, threading
+from microgradx._files import atomic_open
+
+def write_forever():
+    with atomic_open(sys.argv[1], "wb") as f:
+        print("writing", flush=True)
+        while True:  # never finishes: SIGTERM always lands mid-write
+            f.write(b"x" * 4096)
+            f.flush()
+
+threading.Thread(target=write_forever).start()  # not a daemon: the main thread waits in join
+"""
+
+
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP"])
+def test_a_terminating_signal_while_a_worker_thread_writes_leaves_no_temporary(tmp_path, name):
+    target = tmp_path / "model.json"
+    target.write_text("previous")
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WORKER_SCRIPT, str(target)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "writing\n"
+        assert len(list(tmp_path.glob(".mgx-*.tmp"))) == 1  # the write is under way
+        child.send_signal(getattr(signal, name))
+        assert child.wait(timeout=60) == -getattr(signal, name)  # ended by it, as without us
+    finally:
+        child.kill()
+        child.wait()
+    assert target.read_text() == "previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+def test_a_forked_child_terminated_mid_write_leaves_its_parents_temporaries_alone(tmp_path):
+    from microgradx import _files
+
+    with atomic_open(tmp_path / "mine.json", "w") as f:
+        f.write("parent's")
+        (tmp,) = tmp_path.glob(".mgx-*.tmp")
+        pid = os.fork()
+        if pid == 0:  # the child: the default handler, as if SIGTERM arrived
+            _files._remove_unfinished()
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert tmp.exists()
+    assert (tmp_path / "mine.json").read_text() == "parent's"

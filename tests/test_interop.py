@@ -150,6 +150,70 @@ def test_from_torch_refuses_non_finite_weights() -> None:
         interop.from_torch(seq)
 
 
+class _DoubledLinear(nn.Linear):
+    """A Linear whose output is not ``x Wᵀ + b``: its weights alone do not say what it computes."""
+
+    def forward(self, x: Any) -> Any:
+        return 2 * super().forward(x)
+
+
+class _ShiftedLeakyReLU(nn.LeakyReLU):
+    def forward(self, x: Any) -> Any:
+        return super().forward(x) + 1
+
+
+class _Sequential(nn.Sequential):
+    def forward(self, x: Any) -> Any:
+        return -super().forward(x)
+
+
+class _PlainLinear(nn.Linear):
+    """A subclass that changes nothing torch computes (as torch's own internal ones)."""
+
+
+@pytest.mark.parametrize(
+    ("build", "match"),
+    [
+        (lambda cls: nn.Sequential(cls[0](2, 1)), "module 0 is _DoubledLinear, a subclass "),
+        (
+            lambda cls: nn.Sequential(nn.Linear(2, 2), cls[1](), nn.Linear(2, 1)),
+            "module 1 is _ShiftedLeakyReLU, a subclass of LeakyReLU with its own forward",
+        ),
+        (lambda cls: cls[2](nn.Linear(2, 1)), "the Sequential is _Sequential"),
+    ],
+)
+def test_from_torch_refuses_subclasses_that_compute_something_else(
+    build: Callable[[Any], Any], match: str
+) -> None:
+    seq = build((_DoubledLinear, _ShiftedLeakyReLU, _Sequential))
+    plain = build((nn.Linear, nn.LeakyReLU, nn.Sequential))
+    plain.load_state_dict(seq.state_dict())
+    x = torch.tensor([[0.3, -0.7]])
+    assert not torch.equal(seq(x), plain(x))  # the premise: other numbers than its weights give
+    with pytest.raises(ValueError, match=match):
+        interop.from_torch(seq)
+
+
+def test_from_torch_takes_a_subclass_that_computes_what_its_base_does() -> None:
+    seq = nn.Sequential(_PlainLinear(2, 1))
+    model = interop.from_torch(seq)
+    x = [0.3, -0.7]
+    assert model(x).data == pytest.approx(seq(torch.tensor([x])).item(), rel=1e-6)
+
+
+def test_from_torch_refuses_a_module_with_a_forward_hook() -> None:
+    seq = nn.Sequential(nn.Linear(2, 1))
+    seq[0].register_forward_hook(lambda module, inputs, output: output * 3)
+    with pytest.raises(ValueError, match="module 0 has forward or backward hooks"):
+        interop.from_torch(seq)
+
+
+def test_from_torch_refuses_complex_weights_instead_of_dropping_their_imaginary_part() -> None:
+    seq = nn.Sequential(nn.Linear(2, 1, dtype=torch.complex128))
+    with pytest.raises(ValueError, match=r"module 0 has complex weights \(torch.complex128\)"):
+        interop.from_torch(seq)
+
+
 def test_to_torch_refuses_what_is_not_an_mlp() -> None:
     with pytest.raises(TypeError, match="expected an MLP"):
         interop.to_torch(mx.Layer(2, 3))  # type: ignore[arg-type]

@@ -416,3 +416,74 @@ def test_save_refuses_a_device_node_and_leaves_it_a_device(tmp_path):
         io.save(_model(), node)
     assert stat.S_ISCHR(node.stat().st_mode)
     assert os.listdir(tmp_path) == ["full-device"]
+
+
+# -- a model changed after construction: saved as what it computes -------------------------
+
+
+def _round_trip_matches(model: MLP, tmp_path) -> MLP:
+    """Save and load ``model``; the copy must predict and hold exactly what the model does."""
+    path = io.save(model, tmp_path / "changed.json")
+    loaded = io.load(path)
+    X = np.random.default_rng(3).uniform(-2, 2, (16, model.nin))
+    assert [_flat(loaded(x)) for x in X] == [_flat(model(x)) for x in X]
+    assert loaded.parameter_values() == model.parameter_values()
+    return loaded
+
+
+def _flat(out) -> list[float]:
+    return [v.data for v in out] if isinstance(out, list) else [out.data]
+
+
+def test_save_after_reassigning_the_activation_attribute_saves_what_the_neurons_compute(
+    tmp_path,
+):
+    model = MLP(2, [4, 1], activation="relu", seed=2)
+    model.activation = "tanh"  # a tag only: the neurons still apply relu
+    loaded = _round_trip_matches(model, tmp_path)
+    assert loaded.config()["activation"] == "relu"
+
+
+def test_save_after_appending_a_layer_saves_the_longer_model(tmp_path):
+    from microgradx.nn import Layer
+
+    model = MLP(2, [3, 1], output_activation="relu", seed=5)
+    model.layers.append(Layer(1, 2, activation="linear", rng=6, name="L3"))
+    loaded = _round_trip_matches(model, tmp_path)
+    assert loaded.config()["nouts"] == [3, 1, 2]
+
+
+def test_save_of_relabelled_parameters_writes_the_names_load_expects(tmp_path):
+    model = MLP(2, [2, 1], seed=7)
+    model.layers[0].neurons[1].w[0].label = "my weight"
+    _round_trip_matches(model, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ("append_relu_hidden_after_linear", r"hidden layers mix activations"),
+        ("one_neuron_tanh", r"layer 1 mixes activations"),
+        ("custom_activation", r"layer 2 neuron 1 applies .*not one of"),
+        ("layer_width_mismatch", r"layer 2 neuron 1 has 3 weights for 4 inputs"),
+    ],
+)
+def test_save_refuses_a_model_no_mlp_call_builds_and_keeps_the_old_file(tmp_path, change, pattern):
+    from microgradx.engine import Value
+    from microgradx.nn import Layer, Neuron
+
+    model = MLP(2, [4, 1], seed=8)
+    path = io.save(model, tmp_path / "model.json")
+    before = path.read_bytes()
+    if change == "append_relu_hidden_after_linear":  # L2 (linear) becomes a hidden layer
+        model.layers.append(Layer(1, 1, activation="relu", rng=1, name="L3"))
+    elif change == "one_neuron_tanh":
+        model.layers[0].neurons[0]._act = Value.tanh
+    elif change == "custom_activation":
+        model.layers[1].neurons[0]._act = lambda v: v * 2
+    else:
+        model.layers[1].neurons[0] = Neuron(3, "linear", rng=1, name="L2.N1")
+    with pytest.raises(ValueError, match=r"^save: MLP.config: no MLP\(\.\.\.\) call .*" + pattern):
+        io.save(model, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]

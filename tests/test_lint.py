@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PATHS = ["microgradx", "tests", "benchmarks", "docs", "notebooks"]
+PATHS = ["microgradx", "tests", "benchmarks", "docs", "notebooks", "exercises"]
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import random
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -461,3 +462,82 @@ def test_an_mlp_round_trips_through_a_multiprocessing_worker() -> None:
         returned = pool.apply(pickle.loads, (pickle.dumps(model),))  # and back again
     assert theirs == _loss_and_grads(model)
     assert returned.parameter_values() == model.parameter_values()
+
+
+# -- the registry of live modules (what drawings colour as parameters) --------------------
+
+
+def test_a_failed_construction_kept_alive_by_its_traceback_breaks_no_drawing() -> None:
+    import sys
+
+    from microgradx import draw_dot
+    from microgradx.nn import _LIVE_MODULES, _live_parameters
+
+    model = MLP(2, [2, 1], seed=0)
+    try:
+        MLP(2, [4, 0])  # fails inside __init__, after the module object exists
+    except ValueError:
+        kept = sys.exc_info()[2]  # what Jupyter keeps as sys.last_traceback
+    assert kept is not None
+    assert all(hasattr(m, "layers") for m in _LIVE_MODULES if isinstance(m, MLP))
+    assert set(model.parameters()) <= _live_parameters()
+    source = draw_dot(model([1.0, 2.0])).source
+    assert source.count("L1.N1.w0") == 1
+
+
+def test_a_module_whose_parameters_raise_colours_nothing_and_breaks_no_drawing() -> None:
+    from microgradx import draw_dot
+    from microgradx.nn import _live_parameters
+
+    class Broken(Module):
+        def named_parameters(self):  # type: ignore[override]
+            raise RuntimeError("not ready")
+
+    broken = Broken()
+    model = MLP(1, [1], seed=0)
+    assert set(model.parameters()) <= _live_parameters()
+    assert "L1.N1.w0" in draw_dot(model([0.5])).source
+    del broken
+
+
+def test_copied_and_unpickled_modules_are_registered() -> None:
+    import copy
+    import pickle
+
+    from microgradx.nn import _live_parameters
+
+    model = MLP(2, [2, 1], seed=0)
+    for twin in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert set(twin.parameters()) <= _live_parameters()
+
+
+def _tampered(model: MLP, change: Callable[[MLP], None]) -> bytes:
+    """A pickle of ``model`` after ``change`` rewired it (as an edited byte stream would)."""
+    import copy
+    import pickle
+
+    twin = copy.deepcopy(model)
+    change(twin)
+    return pickle.dumps(twin)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda m: m.layers[1].neurons[0].w.append(Value(0.5)), "L2.N1 has nin=3 but 4 weights"),
+        (lambda m: m.layers[0].neurons.pop(), "layer L1 has nout=3 but 2 neurons"),
+        (lambda m: setattr(m, "nin", 5), r"layer 1 is 2 → 3 \(relu\) but the model says 5 → 3"),
+        (lambda m: m.nouts.append(4), r"nouts=\[3, 1, 4\] but 2 layers"),
+        (lambda m: setattr(m, "output_activation", "tanh"), r"layer 2 is 3 → 1 \(linear\)"),
+        (lambda m: setattr(m.layers[0].neurons[1], "activation", "tanh"), "does not match"),
+    ],
+    ids=["weights", "neurons", "nin", "nouts", "output-activation", "activation"],
+)
+def test_a_pickled_mlp_whose_sizes_disagree_with_its_layers_is_refused(
+    change: Callable[[MLP], None], message: str
+) -> None:
+    import pickle
+
+    data = _tampered(MLP(2, [3, 1], seed=1), change)
+    with pytest.raises(ValueError, match=message):
+        pickle.loads(data)

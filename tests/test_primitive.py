@@ -211,7 +211,8 @@ def test_a_failing_vjp_is_reported_where_it_happened() -> None:
     kink = primitive("kink2", forward=lambda a: a, vjps=[lambda g, out, a: g / 0.0])
     with pytest.raises(ZeroDivisionError) as info:
         kink(Value(1.0)).backward()
-    assert "backward through 'kink2'" in "\n".join([str(info.value), *info.value.__notes__])
+    told = [str(info.value), *getattr(info.value, "__notes__", ())]  # 3.10: in the message
+    assert "backward through 'kink2'" in "\n".join(told)
 
 
 @pytest.mark.parametrize(

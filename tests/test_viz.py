@@ -667,3 +667,120 @@ def test_expand_draws_one_neuron_value_by_value_and_names_unknown_groups():
         draw_dot(out, expand=["L9.N1"])
     with pytest.raises(TypeError, match="draw_dot: expand must be a group name"):
         draw_dot(out, expand=[3])  # type: ignore[list-item]
+
+
+# -- Graphviz calls: bounded in time, clear errors for what it cannot read --------------------
+
+
+def _fake_graphviz(tmp_path, monkeypatch, script: str) -> None:
+    """Put a stand-in ``dot`` first on PATH (a hung or failing Graphviz, made to order)."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "dot"
+    fake.write_text(f"#!/bin/sh\n{script}\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{__import__('os').environ['PATH']}")
+
+
+def test_a_graphviz_call_that_hangs_is_stopped_with_the_graphs_size(tmp_path, monkeypatch):
+    from microgradx.viz import GraphvizTimeoutError, render
+
+    _fake_graphviz(tmp_path, monkeypatch, "exec sleep 60")
+    monkeypatch.setattr(render, "GRAPHVIZ_TIMEOUT", 0.5)
+    x = Value(2.0, label="x")
+    y = x * x + x  # 3 values, 2 op nodes; edges x→* twice, x*x→+, x→+, and each op→its value
+    with pytest.raises(GraphvizTimeoutError, match=r"\(5 nodes, 6 edges\) within 0.5 s"):
+        render_graph(y, tmp_path / "g.svg")
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_a_failing_graphviz_call_raises_its_message(tmp_path, monkeypatch):
+    from microgradx.viz import GraphvizError
+
+    _fake_graphviz(tmp_path, monkeypatch, "echo 'Error: out of memory' >&2; exit 3")
+    with pytest.raises(GraphvizError, match=r"exit 3: Error: out of memory"):
+        render_graph(Value(1.0, label="x") * 2, tmp_path / "g.svg")
+
+
+@needs_dot
+def test_a_label_with_a_nul_character_is_drawn_with_its_picture(tmp_path):
+    x = Value(1.0, label="a\x00b\x07")
+    svg = render_graph(x * 2, tmp_path / "g.svg").read_text(encoding="utf-8")
+    assert "a\u2400b\u2407" in svg
+
+
+def test_a_label_longer_than_graphviz_reads_is_refused_naming_it(tmp_path):
+    from microgradx.viz.render import DOT_STRING_BYTES
+
+    x = Value(1.0, label="long" + "g" * DOT_STRING_BYTES)
+    with pytest.raises(ValueError, match=r"the label 'longggg.*'… is 16,4\d\d bytes; Graphviz"):
+        render_graph(x * 2, tmp_path / "g.svg")
+    assert not (tmp_path / "g.svg").exists()
+
+
+def test_a_title_with_a_nul_character_is_refused_naming_it(tmp_path):
+    with pytest.raises(ValueError, match=r"holds a NUL character"):
+        render_graph(draw_dot(Value(1.0) * 2, title="t\x00"), tmp_path / "g.svg")
+
+
+def _chain_of_sums(n: int) -> Value:
+    """``x + x + … + x`` (n terms): one input feeding every step of a chain of n - 1 ops."""
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(n - 1):
+        y = y + x
+    return y
+
+
+def test_an_input_feeding_every_step_of_a_chain_is_drawn_along_one_trunk_keeping_every_edge():
+    from collections import Counter
+
+    from microgradx import topological_order
+
+    y = _chain_of_sums(240)
+    y.backward()
+    source = draw_dot(y).source
+    order = topological_order(y)
+    index = {v: i for i, v in enumerate(order)}
+    expected = Counter(
+        (f"n{index[p]}", f"o{i}", "∂=1.000") for i, v in enumerate(order) for p in v.parents
+    )
+    edges = re.findall(r'^\s*(\w+) -> (o\d+) \[label="([^"]*)"', source, re.M)
+    drawn = Counter((re.sub(r"_r\d+$", "", tail), head, label) for tail, head, label in edges)
+    assert drawn == expected  # every input edge, with its ∂, from the Value it stands for
+    junctions = re.findall(r"^\s*(n0_r\d+) \[", source, re.M)
+    assert 200 < len(junctions) < len(order)  # one trunk for x, not 239 parallel long edges
+    trunk = re.findall(r"^\s*(n0(?:_r\d+)?) -> (n0_r\d+) \[arrowhead=none\]", source, re.M)
+    assert len(trunk) == len(junctions)  # a single line: x → first junction → … → last
+
+
+def test_a_short_or_single_far_input_edge_is_drawn_directly():
+    x, w = Value(1.0, label="x"), Value(2.0, label="w")
+    y = ((x * w).tanh().exp() + 1) * x  # x's second use is far, but it is its only far one
+    source = draw_dot(y).source
+    assert "shape=point" not in source and "_r" not in source
+
+
+def test_a_drawings_own_pipe_and_notebook_display_are_bounded_too(tmp_path, monkeypatch):
+    from microgradx.viz import GraphvizTimeoutError, render
+
+    x = Value(2.0, label="x")
+    drawing = draw_dot(x * 3)
+    _fake_graphviz(tmp_path, monkeypatch, "exec sleep 60")
+    monkeypatch.setattr(render, "GRAPHVIZ_TIMEOUT", 0.5)
+    with pytest.raises(GraphvizTimeoutError, match=r"\(4 nodes, 3 edges\)"):  # x, 3, x*3, *
+        drawing.pipe(format="svg")
+    with pytest.raises(GraphvizTimeoutError):
+        drawing._repr_mimebundle_()  # what Jupyter calls to show the Digraph
+
+
+@needs_dot
+def test_a_drawings_own_pipe_gives_what_graphviz_gives():
+    import graphviz
+
+    drawing = draw_dot(Value(2.0, label="x") * 3)
+    plain = graphviz.Source(drawing.source)
+    assert drawing.pipe(format="svg", encoding="utf-8") == plain.pipe(
+        format="svg", encoding="utf-8"
+    )
+    assert drawing.pipe(format="png") == plain.pipe(format="png")

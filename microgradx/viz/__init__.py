@@ -16,12 +16,20 @@ from .plots import (
     plot_paths,
     save_figure,
 )
-from .render import GraphvizNotFoundError, graph_summary, render_graph
+from .render import (
+    GraphvizError,
+    GraphvizNotFoundError,
+    GraphvizTimeoutError,
+    graph_summary,
+    render_graph,
+)
 from .steps import BackwardStep, backward_steps, render_backward_steps
 
 __all__ = [
     "BackwardStep",
+    "GraphvizError",
     "GraphvizNotFoundError",
+    "GraphvizTimeoutError",
     "backward_steps",
     "draw_dot",
     "graph_summary",

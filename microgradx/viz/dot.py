@@ -17,6 +17,7 @@ import graphviz
 
 from ..engine import Value
 from ..nn import Module, _live_parameters
+from ..rulecheck import check_rules
 from .plan import _local_grads, _Plan, _plan
 from .style import (
     _DERIV_COLOR,
@@ -24,6 +25,7 @@ from .style import (
     _HIGHLIGHT,
     _OP_FILL,
     _ROLE_STYLES,
+    _WRONG_EDGE,
     _fmt,
     _grad_float,
     _record_text,
@@ -185,9 +187,36 @@ def _caption_html(
 GradOf = Callable[[Value], "float | None"]
 
 
+_BOUNDED_PIPE: Callable[..., bytes] | None = None
+"""``render._pipe`` (set by render.py, which imports this module): Graphviz with a time bound."""
+
+
+class _Drawing(graphviz.Digraph):
+    """A Digraph whose ``pipe`` — and so its notebook display — runs Graphviz time-bounded."""
+
+    def pipe(
+        self,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
+        """Graphviz's output in ``format`` (bytes, or text with ``encoding``), as graphviz's."""
+        if _BOUNDED_PIPE is None or renderer or formatter or engine:
+            return super().pipe(
+                format, renderer, formatter, neato_no_op, quiet, engine=engine, encoding=encoding
+            )
+        data = _BOUNDED_PIPE(self, format or self.format, neato_no_op=int(neato_no_op or 0))
+        return data.decode(encoding) if encoding else data
+
+
 def _digraph(rankdir: str) -> graphviz.Digraph:
     """An empty Digraph in the house look (fonts, spacing, edge colour); the explorer too."""
-    return graphviz.Digraph(
+    return _Drawing(
         name="microgradx",
         format="svg",  # as micrograd's draw_dot: .render("gout") writes gout.svg
         graph_attr={
@@ -201,6 +230,66 @@ def _digraph(rankdir: str) -> graphviz.Digraph:
         node_attr={"fontname": _FONT, "fontsize": "11", "penwidth": "1.2"},
         edge_attr={"fontname": _FONT, "fontsize": "10", "arrowsize": "0.6", "color": "#64748b"},
     )
+
+
+_TRUNK_SPAN = 2
+"""An input edge reaching an op more than this many ops downstream of its source joins the
+source's trunk. dot routes every edge through one hidden node per rank it crosses, so an input
+feeding each step of a chain of n ops costs n² hidden nodes and minutes of layout
+(``x+x+…+x``: 15 s at 45 terms); one trunk per source costs n."""
+
+
+class _InputEdges:
+    """Input edges (value → op), drawn direct when short and along a trunk of junctions when long.
+
+    A source with far consumers gets one line (a small dot at each branch) running beside the
+    chain; each consumer keeps its own branch edge and ∂ label, so no information is lost. The
+    branch from junction ``<src>_r<k>`` to ``o<i>`` stands for the edge ``<src> -> o<i>``.
+    ``place`` every op first (ranks and far consumers are known before drawing), then ``edge``
+    draws each input edge where the drawing would have drawn it: graphs without far inputs
+    give the same DOT as plain edges.
+    """
+
+    def __init__(self) -> None:
+        self.rank: dict[str, int] = {}  # a longest-path estimate of dot's ranks, in op steps
+        self.far: dict[str, list[int]] = {}  # source → the ranks of its far consumers
+        self.started: set[str] = set()
+
+    def place(self, op: str, value: str, tails: Iterable[str]) -> None:
+        """Rank an op node and its value one step past the furthest of its inputs."""
+        tails = list(tails)
+        self.rank[op] = self.rank[value] = 1 + max((self.rank.get(t, 0) for t in tails), default=0)
+        for tail in tails:
+            if self.rank[op] - self.rank.get(tail, 0) > _TRUNK_SPAN:
+                self.far.setdefault(tail, []).append(self.rank[op])
+
+    def edge(self, dot: graphviz.Digraph, tail: str, head: str, attrs: dict[str, str]) -> None:
+        """Draw the input edge ``tail -> head``: direct, or as a branch off ``tail``'s trunk."""
+        far = self.far.get(tail, [])
+        rank = self.rank.get(head, 0)
+        if len(far) < 2 or rank - self.rank.get(tail, 0) <= _TRUNK_SPAN:  # one far edge: as is
+            dot.edge(tail, head, **attrs)
+            return
+        if tail not in self.started:  # the whole trunk, once: tail → junction → … → junction
+            self.started.add(tail)
+            previous = tail
+            for k in sorted(set(far)):
+                dot.node(f"{tail}_r{k}", "", shape="point", width="0.05", color="#64748b")
+                dot.edge(previous, f"{tail}_r{k}", arrowhead="none")
+                previous = f"{tail}_r{k}"
+        dot.edge(f"{tail}_r{rank}", head, **attrs)
+
+
+def _drawn_names(plan: _Plan, units: Iterable[int]) -> list[str]:
+    return [plan.units[u].name for u in units if plan.drawn[u]]
+
+
+_TRUNK_TITLE = re.compile(r"<title>(\w+)_r\d+&#45;&gt;(o\d+)</title>")
+
+
+def _trunk_titles(svg: str) -> str:
+    """SVG titles of trunk branches as the edges they stand for: ``n0_r5->o7`` is ``n0->o7``."""
+    return _TRUNK_TITLE.sub(r"<title>\1&#45;&gt;\2</title>", svg)
 
 
 def _draw(
@@ -218,6 +307,7 @@ def _draw(
     highlight: Value | None = None,
     highlight_edges: Mapping[int, str] | None = None,
     words: Mapping[str, str] | None = None,
+    wrong_edges: Mapping[tuple[Value, int], str] | None = None,
 ) -> graphviz.Digraph:
     """Turn a plan into a Digraph; the step-by-step frames reuse it with their own grads.
 
@@ -247,6 +337,15 @@ def _draw(
     more_edges: dict[str, None] = {}
     buses = _buses(plan) if plan.collapsed or plan.expanded else []
     bundled = {(s, t) for bus in buses for s in bus.sources for t in bus.targets}
+    inputs = _InputEdges()
+    for u_idx, unit in enumerate(plan.units):  # ranks first: which inputs are far
+        v = plan.order[unit.members[0]]
+        if plan.drawn[u_idx] and unit.prefix is None and v._fn is not None:
+            units = [plan.unit_of[plan.index[p]] for p in v.parents]
+            inputs.place(f"o{unit.members[0]}", unit.name, _drawn_names(plan, units))
+        elif plan.drawn[u_idx] and unit.prefix is not None:  # a collapsed neuron: one op step
+            tails = _drawn_names(plan, unit.parents)
+            inputs.rank[unit.name] = 1 + max((inputs.rank.get(t, 0) for t in tails), default=0)
     for u_idx, unit in enumerate(plan.units):
         if not plan.drawn[u_idx]:
             continue
@@ -311,7 +410,10 @@ def _draw(
                 edge = {"label": f"∂={_fmt(local[j])}"}
                 if colors:
                     edge["fontcolor"] = _DERIV_COLOR
-            dot.edge(plan.units[pu].name, op, **edge)
+            if wrong_edges and (v, j) in wrong_edges:  # check_rules found this rule wrong
+                edge.update(color=_WRONG_EDGE, fontcolor=_WRONG_EDGE, penwidth="2.5")
+                edge.update(tooltip=wrong_edges[v, j], label=f"✗ {edge.get('label', '')}".strip())
+            inputs.edge(dot, plan.units[pu].name, op, edge)
 
     if plan.collapsed or plan.expanded:
         _draw_layers(dot, plan, buses)
@@ -421,6 +523,7 @@ def draw_dot(
     title: str | None = None,
     expand: str | Iterable[str] = (),
     lang: str = "en",
+    check: bool = False,
 ) -> graphviz.Digraph:
     """Draw the computation graph of ``root`` as a ``graphviz.Digraph``.
 
@@ -434,6 +537,8 @@ def draw_dot(
     drawn layer by layer left to right, neurons in order, the all-to-all edges between two
     layers bundled; ``expand="L1.N3"`` (or a list) draws those neurons Value by Value.
     ``lang="ko"`` writes the caption in Korean (the explorer's words, ``explorer/strings.json``).
+    ``check=True`` runs ``check_rules`` and draws each wrong local derivative's edge red, the
+    reason in its tooltip.
 
     >>> x = Value(2.0, label="x")
     >>> y = x * x
@@ -448,6 +553,15 @@ def draw_dot(
     if show_grad and not computed:
         notes.append(words["dot.notComputed"].format(root=root.label or "root"))
     notes.extend(_size_notes(plan))
+    wrong = None
+    if check:
+        report = check_rules(root)
+        wrong = {(m.value, m.input): m.describe() for m in report}
+        notes.append(
+            f"check_rules: {len(report)} wrong local derivative(s), drawn red (hover: why)"
+            if wrong
+            else f"check_rules: all {report.checked} local derivatives agree with their forwards"
+        )
     return _draw(
         plan,
         rankdir=_check_rankdir(rankdir),
@@ -460,4 +574,5 @@ def draw_dot(
         notes=notes,
         title=title,
         words=None if lang == "en" else words,  # English: style.py's own legends
+        wrong_edges=wrong,
     )

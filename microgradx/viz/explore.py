@@ -38,10 +38,19 @@ from .._files import atomic_write_bytes
 from ..engine import Value, topological_order
 from ..nn import MLP
 from ..primitive import is_user_defined
-from .dot import _caption_html, _digraph, _fields, _parameter_set, _role
+from ..rulecheck import check_rules
+from .dot import (
+    _caption_html,
+    _digraph,
+    _fields,
+    _InputEdges,
+    _parameter_set,
+    _role,
+    _trunk_titles,
+)
 from .plan import _local_grads
 from .render import _pipe
-from .style import _DERIV_COLOR, _OP_FILL, _ROLE_STYLES, _record_text
+from .style import _DERIV_COLOR, _OP_FILL, _ROLE_STYLES, _WRONG_EDGE, _record_text
 from .words import LANGUAGES, check_lang, strings
 
 MAX_NODES = 400
@@ -132,15 +141,17 @@ def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") 
             f"explore: the graph has {len(order):,} values; the explorer draws at most "
             f"{MAX_NODES} (draw_dot(value, max_nodes=...) draws larger graphs statically)"
         )
+    # check_rules' wrong edges (a user primitive's rule): red in the SVG, "wrong" in the tape
+    wrong = {(m.value, m.input): m.describe() for m in check_rules(root)}
     data = {
         "tab": "expression" if training is None else "training",
-        "expression": {"title": caption or "", "nodes": _tape(order)},
+        "expression": {"title": caption or "", "nodes": _tape(order, wrong)},
         "training": training,
         "lang": lang,
         "strings": strings(lang),
         "python_only": _python_only(order),  # user-defined primitives (see _python_only_note)
     }
-    page = _page(data, _layout_svg(order, caption, strings(lang)))
+    page = _page(data, _layout_svg(order, caption, strings(lang), wrong))
     if len(page.encode("utf-8")) > MAX_PAGE_BYTES:
         raise ValueError(
             f"explore: the page would be {len(page.encode('utf-8')):,} bytes, "
@@ -152,7 +163,10 @@ def explore(target: Value | MLP, *, title: str | None = None, lang: str = "en") 
 # -- the tape: what the page's engine replays ------------------------------------------------
 
 
-def _tape(order: list[Value]) -> list[dict[str, Any]]:
+Wrong = dict[tuple[Value, int], str]  # (node, input) → why check_rules finds its rule wrong
+
+
+def _tape(order: list[Value], wrong: Wrong | None = None) -> list[dict[str, Any]]:
     index = {v: i for i, v in enumerate(order)}
     tape = []
     for i, v in enumerate(order):
@@ -168,6 +182,9 @@ def _tape(order: list[Value]) -> list[dict[str, Any]]:
                 # (local ∂ at the values drawn; NaN written as null) and says so on the page.
                 entry["primitive"] = True
                 entry["local"] = [None if math.isnan(d) else d for d in _local_grads(v)]
+            bad = {str(j): wrong[v, j] for j in range(len(v.parents)) if wrong and (v, j) in wrong}
+            if bad:
+                entry["wrong"] = bad  # input slot → why its local derivative is wrong
         tape.append(entry)
     return tape
 
@@ -191,7 +208,9 @@ def _python_only_note(names: list[str]) -> list[str]:
 # -- the layout: Graphviz once, in Python ----------------------------------------------------
 
 
-def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) -> str:
+def _layout_svg(
+    order: list[Value], title: str | None, words: dict[str, str], wrong: Wrong | None = None
+) -> str:
     """The graph drawn as ``draw_dot`` draws it, with placeholder numbers of reserved width."""
     root = order[-1]
     consumers = [0] * len(order)
@@ -202,6 +221,10 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
     dot = _digraph("LR")
     roles: dict[str, None] = {}
     params = _parameter_set(None, "explore")  # a live Module's parameters; inputs are the rest
+    inputs = _InputEdges()  # far inputs along a trunk, as draw_dot: a bounded layout
+    for i, v in enumerate(order):
+        if v._fn is not None:
+            inputs.place(f"o{i}", f"n{i}", [f"n{index[p]}" for p in v.parents])
     for i, v in enumerate(order):
         role = _role(v, root, params)
         roles[role] = None
@@ -235,15 +258,19 @@ def _layout_svg(order: list[Value], title: str | None, words: dict[str, str]) ->
             fillcolor=_OP_FILL,
         )
         dot.edge(f"o{i}", f"n{i}")
-        for p in v.parents:
-            dot.edge(f"n{index[p]}", f"o{i}", label=_EDGE, fontcolor=_DERIV_COLOR)
+        for j, p in enumerate(v.parents):
+            why = wrong.get((v, j)) if wrong else None
+            look = {"color": _WRONG_EDGE, "penwidth": "2.5", "tooltip": why} if why else {}
+            inputs.edge(
+                dot, f"n{index[p]}", f"o{i}", {"label": _EDGE, "fontcolor": _DERIV_COLOR, **look}
+            )
     ordered_roles = sorted(roles, key=list(_ROLE_STYLES).index)
     constants = any(not v.requires_grad for v in order)
     caption_words = {k: v for k, v in words.items() if k.startswith("caption.")}
     notes = _python_only_note(_python_only(order))
     caption = _caption_html(title, notes, ordered_roles, True, constants, caption_words)
     dot.attr(label=caption, labelloc="t", labeljust="l")
-    svg = _pipe(dot, "svg").decode("utf-8")
+    svg = _trunk_titles(_pipe(dot, "svg").decode("utf-8"))  # the page finds edges by title
     svg = re.sub(r"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<!--.*?-->", "", svg, flags=re.S)
     return svg.strip()
 
@@ -283,9 +310,13 @@ def bundle(modules: tuple[str, ...] = JS_MODULES) -> str:
 
 
 def _json_script(data: Any) -> str:
-    """JSON safe inside a <script> element: ``</`` cannot close it early."""
+    """JSON safe inside a <script> element: no ``</script>``, ``<!--`` or ``-->`` can form.
+
+    ``<``, ``>`` and ``&`` occur only inside JSON strings, where ``\\u003c`` is the same
+    character to ``JSON.parse`` (a backslash before ``!`` would not be valid JSON).
+    """
     text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _page(data: dict[str, Any], svg: str) -> str:

@@ -31,6 +31,7 @@ _ROLE_STYLES: dict[str, _Style] = {
 _OP_FILL = "#e5e7eb"
 _DERIV_COLOR = "#b91c1c"  # local derivatives and backward-pass annotations share one colour
 _HIGHLIGHT = "#dc2626"
+_WRONG_EDGE = "#dc2626"  # check_rules: a local derivative that disagrees with its forward
 _FONT = "Helvetica"
 
 
@@ -41,9 +42,13 @@ def _fmt(x: float) -> str:
     return f"{x:#.4g}".replace("-", "−")
 
 
+_CONTROL_PICTURES = {c: 0x2400 + c for c in range(0x20)} | {0x7F: 0x2421}
+
+
 def _record_text(text: str) -> str:
     """Escape the characters that structure a Graphviz record label."""
-    text = " ".join(text.split())
+    # Control characters (NUL ends Graphviz's strings) are shown as their pictures: a␀b.
+    text = " ".join(text.split()).translate(_CONTROL_PICTURES)
     for ch in '\\{}|<>"':
         text = text.replace(ch, "\\" + ch)
     return text

@@ -184,6 +184,10 @@ assert abs(c.grad - 2 * t0 * x0) < 1e-12
 # 기록합니다. `backward()`는 먼저 그래프를 *위상 정렬*하고(모든 노드가 자기를 계산하는 데 쓰인
 # 노드들 뒤에 옴), 그 순서를 거꾸로 훑습니다. 그래서 노드의 기울기가 완성된 뒤에 넘겨지고,
 # 각 입력의 `grad`에 Local Gradient × 전달 받은 Gradient를 **더합니다**.
+#
+# **직접 써 보세요:** [exercises/ko/04_backprop_from_scratch.ipynb](../../exercises/ko/04_backprop_from_scratch.ipynb)
+# — 나만의 `Value`와 `backward()`. 확인 셀이 `+=` 대신 `=`, 잘못된 순서, 빠뜨린 출력 기울기를
+# 짚어 줍니다. 연습 일곱 개(힌트 먼저, 풀이는 따로)는 [exercises/ko/](../../exercises/ko/)에 있습니다.
 
 
 # %%
