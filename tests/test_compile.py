@@ -116,7 +116,7 @@ SAFE_OPS: list[tuple[str, int, Callable[..., Value]]] = [
     ("log1p", 1, lambda a: (a * a).log1p()),
     ("expm1", 1, lambda a: a.tanh().expm1()),
     ("asinh", 1, lambda a: a.asinh()),
-    ("acosh", 1, lambda a: (1 + a * a).acosh()),
+    ("acosh", 1, lambda a: (1.5 + a * a).acosh()),  # ≥ 1.5: acosh′ is infinite at 1
     ("atanh", 1, lambda a: (0.9 * a.tanh()).atanh()),
     ("sign", 1, lambda a: a.sign()),
     ("mod", 2, lambda a, b: a % (1 + b * b)),
