@@ -52,7 +52,7 @@ test: $(DEV) graphviz fonts
 		if [ $$rc = 5 ]; then echo "error: pytest collected no tests" >&2; fi; exit $$rc; }
 
 # The core tests and notebooks on every other Python that pyproject.toml claims (.venv-3.x each).
-test-pythons: graphviz fonts
+test-pythons: $(DEV) graphviz fonts
 	PY=$(PY) bash .ci/pythons
 
 # `make test` on the default Python, then `make test-pythons`.
