@@ -19,7 +19,7 @@ README = ROOT / "README.md"
 DOC_FILES = [README, *sorted((ROOT / "docs").glob("*.md"))]
 SKIP = re.compile(r"^<!-- docs-test: skip \((?P<reason>[^)]*)\) -->$")
 FENCE = re.compile(r"^```(?P<lang>\S*)\s*$")
-TIMEOUT = 300  # seconds; a block that hangs fails instead of stalling the suite
+TIMEOUT = 600  # seconds; a block that hangs fails instead of stalling the suite (a loaded machine)
 
 
 @dataclass(frozen=True)
