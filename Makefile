@@ -9,7 +9,7 @@ DEV     := $(VENV)/.installed-dev
 # CI logs (CI=true) get the demo without progress bars; interactive runs keep them.
 DEMO_ARGS ?= $(if $(CI),--quiet,)
 
-.PHONY: demo test lint bench docs notebooks notebooks-build exercises-build graphviz fonts clean
+.PHONY: demo test test-pythons test-all lint bench docs notebooks notebooks-build exercises-build graphviz fonts clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -46,8 +46,17 @@ fonts:
 demo: $(STAMP) graphviz
 	$(BIN)/microgradx demo $(DEMO_ARGS)
 
+# pytest's exit code 5 means it collected no test at all: say so rather than leave a bare code.
 test: $(DEV) graphviz fonts
-	$(BIN)/python -m pytest -n 2 -q
+	@$(BIN)/python -m pytest -n 2 -q || { rc=$$?; \
+		if [ $$rc = 5 ]; then echo "error: pytest collected no tests" >&2; fi; exit $$rc; }
+
+# The core tests and notebooks on every other Python that pyproject.toml claims (.venv-3.x each).
+test-pythons: $(DEV) graphviz fonts
+	PY=$(PY) bash .ci/pythons
+
+# `make test` on the default Python, then `make test-pythons`.
+test-all: test test-pythons
 
 lint: $(DEV)
 	$(BIN)/ruff check microgradx tests benchmarks docs notebooks exercises
@@ -80,4 +89,4 @@ exercises-build: $(DEV)
 	$(BIN)/python exercises/build.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo
+	rm -rf $(VENV) .venv-3.* build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache microgradx-demo

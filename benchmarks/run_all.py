@@ -1,11 +1,11 @@
-"""Run every workload and write benchmarks/RESULTS.md and the README's figures from one run.
+"""Run every workload; write benchmarks/RESULTS.md and docs/performance.md's figures from one run.
 
     python benchmarks/run_all.py            # full run (`make bench`; ~15 min on 2 busy cores)
     python benchmarks/run_all.py --quick    # smoke run: fewer rounds, smaller sizes
     python benchmarks/run_all.py --quiet    # no progress bar, no tables on stdout
 
-A full run also rewrites the README's block between ``<!-- bench:begin -->`` and
-``<!-- bench:end -->`` with RESULTS.md's summary, so every figure the README quotes comes from
+A full run also rewrites docs/performance.md's block between ``<!-- bench:begin -->`` and
+``<!-- bench:end -->`` with RESULTS.md's summary, so every figure the page quotes comes from
 the run that wrote RESULTS.md (tests/test_benchmarks.py checks the two agree). ``--tiny`` is
 the test suite's smoke configuration. Peers (micrograd 0.1.0 from the ``bench`` extra, torch)
 are optional: a missing one gets a "skipped" row. Files are written atomically.
@@ -29,6 +29,7 @@ import w3_memory
 import w4_wide_sum
 import w5_batch
 import w6_fit_width
+import w7_digits
 
 from microgradx._files import atomic_open
 
@@ -39,11 +40,12 @@ WORKLOADS: tuple[ModuleType, ...] = (
     w4_wide_sum,
     w5_batch,
     w6_fit_width,
+    w7_digits,
 )
 """Each has ``ticks(quick)`` and ``run(quick, tick)`` returning a ``common.Report`` (or a str)."""
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
-README = HERE.parent / "README.md"
+PAGE = HERE.parent / "docs" / "performance.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 
 
@@ -70,15 +72,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bar or tables")
     parser.add_argument("--output", type=Path, default=RESULTS, help="markdown file to write")
     parser.add_argument(
-        "--readme",
+        "--page",
         type=Path,
         default=None,
-        help="README to update (default: the repository's README on a full run, none otherwise)",
+        help="page to update (default: docs/performance.md on a full run, none otherwise)",
     )
     args = parser.parse_args(argv)
     common.TINY = args.tiny
     quick = args.quick or args.tiny
-    readme = args.readme if args.readme is not None or quick else README
+    readme = args.page if args.page is not None or quick else PAGE
 
     from tqdm import tqdm
 
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             f"From one {mode} of `make bench` on {stamp} ({minutes:.1f} min; load average "
             f"{load_before} at the start, {common.load()} at the end). Each table's ratios "
             "compare engines timed in the same process; details in "
-            "[`benchmarks/RESULTS.md`](benchmarks/RESULTS.md).",
+            "[`benchmarks/RESULTS.md`](../benchmarks/RESULTS.md).",
             "",
             *(r.summary for r in reports if r.summary),
             "",
@@ -125,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
             "## Machine",
             "",
             common.machine_info(),
-            "## Summary (the README's figures, copied there by run_all.py)",
+            "## Summary (docs/performance.md's figures, copied there by run_all.py)",
             "",
             BEGIN + summary + END,
             "",

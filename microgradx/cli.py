@@ -65,6 +65,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _version() -> str:
+    """The installed distribution's version (its metadata), else the source tree's own."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("microgradx")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from . import __version__
+
+        return __version__
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with one subparser per command (they inherit the one-line errors)."""
     from . import demo, exercisescmd, explorecmd, graphcmd
@@ -72,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="microgradx", description="A readable scalar autodiff engine: train, draw, teach."
     )
+    parser.add_argument("--version", action="version", version=f"microgradx {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo.add_parser(sub)
     graphcmd.add_parser(sub)

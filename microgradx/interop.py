@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from . import ops
+from .engine import Value
 from .nn import MLP
-
-if TYPE_CHECKING:
-    from .compile import Replay
 
 __all__ = ["TORCH_OPS", "from_torch", "to_torch", "torch_op"]
 
@@ -245,7 +243,17 @@ def from_torch(sequential: Any) -> MLP:
 # -- a tape as a module -------------------------------------------------------------------------
 
 
-def replay_to_torch(replay: Replay, dtype: Any = None) -> Any:
+class Tape(Protocol):
+    """What the export reads of a ``compile.Replay`` (named here, so interop never imports it)."""
+
+    name: str
+    tape: list[tuple[ops.Op | None, int, int]]
+    input_slots: list[int]
+    output_slot: int
+    leaves: dict[int, Value]
+
+
+def replay_to_torch(replay: Tape, dtype: Any = None) -> Any:
     """``Replay.to_torch``: an ``nn.Module`` running the tape elementwise over any batch shape."""
     torch = _torch()
     dtype = torch.float64 if dtype is None else dtype
@@ -275,7 +283,7 @@ def _tape_module(torch: Any) -> type:
     class TapeModule(torch.nn.Module):
         """A traced microgradx function: inputs are tensors of any (broadcastable) shape."""
 
-        def __init__(self, replay: Replay, dtype: Any) -> None:
+        def __init__(self, replay: Tape, dtype: Any) -> None:
             super().__init__()
             self.name = replay.name
             self.tape = [

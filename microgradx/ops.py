@@ -135,8 +135,8 @@ _sqrt = _polymorphic(math.sqrt, np.sqrt, "sqrt")
 def _step(x: Num, below: float = 0.0) -> Num:
     """1 where the *value* of x is > 0, else ``below``: the derivative of relu (below = 0)
     and of leaky_relu (below = slope). A constant: no gradient flows through the choice."""
-    if isinstance(x, np.ndarray):
-        return np.where(x > 0, 1.0, below)
+    if isinstance(x, np.ndarray):  # relu's as a bool→float mask: np.where mispredicts branches
+        return (x > 0).astype(np.float64) if below == 0.0 else np.where(x > 0, 1.0, below)
     return 1.0 if x > 0 else below
 
 

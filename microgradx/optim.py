@@ -20,6 +20,10 @@ gradient 0, not "no gradient" as in PyTorch, so Adam's moments still decay for i
 is atomic: if any parameter would become NaN/inf, nothing changes and FloatingPointError names
 the parameter.
 
+``step_vector(values, grads)`` is the same step on arrays holding every parameter at once
+(what ``fit(compiled=True)`` uses): each optimizer's update is written once, with operators
+that work on floats and on numpy arrays alike, so both paths give the same numbers bit for bit.
+
 >>> from microgradx import Value
 >>> x = Value(3.0)
 >>> opt = SGD([x], lr=0.1)
@@ -31,13 +35,27 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
+
+import numpy as np
 
 from ._checks import finite_real, is_int, non_negative, positive
 from .engine import Value, zero_grad
 
 Schedule = Callable[[int], float]
 """A learning-rate schedule: step number t (0 for the first step) → learning rate."""
+
+Num = TypeVar("Num", float, np.ndarray)  # one parameter's number, or every parameter's array
+
+
+def _sqrt(x: Num) -> Num:
+    """√x for a float or elementwise; both are correctly rounded (IEEE 754), so they agree."""
+    return np.sqrt(x) if isinstance(x, np.ndarray) else math.sqrt(x)
+
+
+def _at_least_zero(x: Num) -> Num:
+    """max(x, 0) for a float or elementwise."""
+    return np.maximum(x, 0.0) if isinstance(x, np.ndarray) else max(x, 0.0)
 
 
 # -- validation helpers -------------------------------------------------------------------
@@ -92,8 +110,9 @@ def _check_params(who: str, params: Any) -> list[Value]:
 class Optimizer:
     """Base class: holds the parameters, the learning rate (or schedule) and per-parameter state.
 
-    Subclasses name their per-parameter buffers in ``_buffers`` (each a list of floats, one per
-    parameter, starting at 0) and implement ``_update`` for one parameter.
+    Subclasses name their per-parameter buffers in ``_buffers`` (each an array of floats, one
+    per parameter, starting at 0) and implement ``_update`` with operators that work on floats
+    (one parameter, ``step``) and on arrays (all of them, ``step_vector``) alike.
     """
 
     _buffers: ClassVar[tuple[str, ...]] = ()
@@ -104,7 +123,7 @@ class Optimizer:
         self.params = _check_params(who, params)
         self.lr = _check_lr(who, lr)
         self.steps = 0  # how many step() calls have completed
-        self.state: dict[str, list[float]] = {b: [0.0] * len(self.params) for b in self._buffers}
+        self.state: dict[str, np.ndarray] = {b: np.zeros(len(self.params)) for b in self._buffers}
 
     # -- subclass interface -----------------------------------------------------------
 
@@ -115,8 +134,8 @@ class Optimizer:
     def _configure(self, **hyper: Any) -> None:
         """Validate then set hyper-parameters (all checks run before anything is set)."""
 
-    def _update(self, lr: float, p: float, g: float, s: dict[str, float]) -> float:
-        """One parameter's new value; reads and updates its buffers in ``s``."""
+    def _update(self, lr: float, p: Num, g: Num, s: dict[str, Num]) -> Num:
+        """New value(s) of one parameter (floats) or all (arrays); updates the buffers in ``s``."""
         raise NotImplementedError
 
     # -- the public API ---------------------------------------------------------------
@@ -134,27 +153,55 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter once from its current ``.grad`` (plain floats, no graph)."""
         lr = self.current_lr()
+        state = {b: self.state[b].tolist() for b in self._buffers}
         new_data: list[float] = []
         new_state: dict[str, list[float]] = {b: [] for b in self._buffers}
         for i, p in enumerate(self.params):
             # After backward(create_graph=True) a grad is a Value: its number is .data.
             g = p.grad.data if isinstance(p.grad, Value) else float(p.grad)
-            s = {b: self.state[b][i] for b in self._buffers}
+            s = {b: state[b][i] for b in self._buffers}
             new = self._update(lr, p.data, g, s)
             if not math.isfinite(new):
-                name = p.label or f"parameter {i}"
-                raise FloatingPointError(
-                    f"{type(self).__name__}.step: {name} would become {new!r} "
-                    f"(data={p.data!r}, grad={g!r}); nothing was updated. "
-                    "Check the loss for NaN/inf or lower the learning rate."
-                )
+                raise self._non_finite(i, new, p.data, g)
             new_data.append(new)
             for b in self._buffers:
                 new_state[b].append(s[b])
         for p, v in zip(self.params, new_data, strict=True):
             p.data = v
-        self.state = new_state
+        self.state = {b: np.array(v, dtype=np.float64) for b, v in new_state.items()}
         self.steps += 1
+
+    def step_vector(self, values: np.ndarray, grads: np.ndarray) -> np.ndarray:
+        """``step()`` on arrays of every parameter's value and gradient; returns the new values.
+
+        The arrays follow ``params``' order. The parameters' Values are not touched (the caller
+        writes the result back when it needs them); the buffers and ``steps`` advance as in
+        ``step()``, to the same floats. All or nothing, as ``step()``.
+        """
+        who = f"{type(self).__name__}.step_vector"
+        shape = (len(self.params),)
+        for name, a in (("values", values), ("grads", grads)):
+            if not isinstance(a, np.ndarray) or a.dtype != np.float64 or a.shape != shape:
+                raise ValueError(f"{who}: {name} must be a float64 array of shape {shape}")
+        lr = self.current_lr()
+        s = {b: self.state[b].copy() for b in self._buffers}  # untouched if the step fails
+        with np.errstate(all="ignore"):  # overflow becomes inf, caught just below as in step()
+            new = self._update(lr, values, grads, s)
+        bad = np.flatnonzero(~np.isfinite(new))
+        if bad.size:
+            i = int(bad[0])
+            raise self._non_finite(i, float(new[i]), float(values[i]), float(grads[i]))
+        self.state = s
+        self.steps += 1
+        return new
+
+    def _non_finite(self, i: int, new: float, data: float, grad: float) -> FloatingPointError:
+        name = self.params[i].label or f"parameter {i}"
+        return FloatingPointError(
+            f"{type(self).__name__}.step: {name} would become {new!r} "
+            f"(data={data!r}, grad={grad!r}); nothing was updated. "
+            "Check the loss for NaN/inf or lower the learning rate."
+        )
 
     def zero_grad(self) -> None:
         """Reset every parameter's ``.grad`` to 0 (call before each ``backward()``)."""
@@ -167,7 +214,7 @@ class Optimizer:
             "steps": self.steps,
             "lr": None if callable(self.lr) else self.lr,
             "hyperparameters": self.hyperparameters(),
-            "state": {b: list(v) for b, v in self.state.items()},
+            "state": {b: v.tolist() for b, v in self.state.items()},
         }
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -194,7 +241,7 @@ class Optimizer:
         buffers = state["state"]
         if not isinstance(buffers, dict) or set(buffers) != set(self._buffers):
             raise ValueError(f"{who}: state must hold the buffers {list(self._buffers)}")
-        loaded: dict[str, list[float]] = {}
+        loaded: dict[str, np.ndarray] = {}
         for b in self._buffers:
             values = buffers[b]
             if not isinstance(values, list) or len(values) != len(self.params):
@@ -203,7 +250,7 @@ class Optimizer:
                     f"(one per parameter)"
                 )
             try:
-                loaded[b] = [finite_real(v, who, f"{b} entry") for v in values]
+                loaded[b] = np.array([finite_real(v, who, f"{b} entry") for v in values])
             except TypeError as e:
                 raise ValueError(str(e)) from None
         hyper = state["hyperparameters"]
@@ -271,7 +318,7 @@ class SGD(Optimizer):
             "weight_decay": self.weight_decay,
         }
 
-    def _update(self, lr: float, p: float, g: float, s: dict[str, float]) -> float:
+    def _update(self, lr: float, p: Num, g: Num, s: dict[str, Num]) -> Num:
         if self.weight_decay:
             g = g + self.weight_decay * p
         if self.momentum:
@@ -328,12 +375,12 @@ class AdaGrad(Optimizer):
         """eps, weight_decay."""
         return {"eps": self.eps, "weight_decay": self.weight_decay}
 
-    def _update(self, lr: float, p: float, g: float, s: dict[str, float]) -> float:
+    def _update(self, lr: float, p: Num, g: Num, s: dict[str, Num]) -> Num:
         if self.weight_decay:
             g = g + self.weight_decay * p
         h = s["sum"] + g * g
         s["sum"] = h
-        return p - lr * g / (math.sqrt(h) + self.eps)
+        return p - lr * g / (_sqrt(h) + self.eps)
 
 
 class RMSProp(Optimizer):
@@ -384,7 +431,7 @@ class RMSProp(Optimizer):
             "centered": self.centered,
         }
 
-    def _update(self, lr: float, p: float, g: float, s: dict[str, float]) -> float:
+    def _update(self, lr: float, p: Num, g: Num, s: dict[str, Num]) -> Num:
         if self.weight_decay:
             g = g + self.weight_decay * p
         h = self.alpha * s["square_avg"] + (1.0 - self.alpha) * g * g
@@ -392,8 +439,8 @@ class RMSProp(Optimizer):
         if self.centered:
             mean = self.alpha * s["grad_avg"] + (1.0 - self.alpha) * g
             s["grad_avg"] = mean
-            h = max(h - mean * mean, 0.0)  # ≥ 0 in exact arithmetic; rounding may dip below
-        denom = math.sqrt(h) + self.eps
+            h = _at_least_zero(h - mean * mean)  # ≥ 0 in exact arithmetic; rounding may dip below
+        denom = _sqrt(h) + self.eps
         if self.momentum:
             b = self.momentum * s["momentum_buffer"] + g / denom
             s["momentum_buffer"] = b
@@ -440,7 +487,7 @@ class Adam(Optimizer):
         """betas (as a list, for JSON), eps, weight_decay."""
         return {"betas": list(self.betas), "eps": self.eps, "weight_decay": self.weight_decay}
 
-    def _update(self, lr: float, p: float, g: float, s: dict[str, float]) -> float:
+    def _update(self, lr: float, p: Num, g: Num, s: dict[str, Num]) -> Num:
         b1, b2 = self.betas
         t = self.steps + 1
         if self.weight_decay:
@@ -450,7 +497,7 @@ class Adam(Optimizer):
         s["exp_avg"], s["exp_avg_sq"] = m, v
         # Same grouping as torch: bias corrections folded into the step size and denominator.
         step_size = lr / (1.0 - b1**t)
-        denom = math.sqrt(v) / math.sqrt(1.0 - b2**t) + self.eps
+        denom = _sqrt(v) / math.sqrt(1.0 - b2**t) + self.eps
         return p - step_size * m / denom
 
 

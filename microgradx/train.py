@@ -36,7 +36,6 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,16 +44,11 @@ from tqdm import tqdm  # the text bar: tqdm.auto warns in Jupyter without ipywid
 
 from . import losses, optim
 from ._checks import finite_real, is_int, is_real
-from .compile import Replay, trace
 from .data import _rng, batches, iterations_per_epoch
-from .engine import Value, gc_paused, no_grad
+from .engine import gc_paused, no_grad
+from .fitstep import CompiledStep, EagerStep, LossFn
+from .fitstep import as_outputs as _as_outputs
 from .nn import MLP
-
-LossFn = Callable[[list[Any], list[Any]], Value]
-"""A batch loss: (model outputs for each sample, targets for each sample) → one Value."""
-
-LossAndGrad = Callable[[np.ndarray, list[Any]], tuple[float, np.ndarray]]
-"""One iteration's maths: (X batch, targets) → (loss, outputs); gradients left in ``.grad``."""
 
 OPTIMIZERS: dict[str, type[optim.Optimizer]] = {
     "adam": optim.Adam,
@@ -76,9 +70,6 @@ DEFAULT_LR: dict[str, float] = {
 
 LOSSES = ("hinge", "bce", "cross_entropy", "mse")
 """Loss names accepted by ``fit`` and ``evaluate``."""
-
-MAX_COMPILED_TARGETS = 16
-"""``fit(compiled=True)`` traces one tape per distinct target value, up to this many."""
 
 __all__ = [
     "DEFAULT_LR",
@@ -186,13 +177,6 @@ def _accuracy(outputs: np.ndarray, labels: np.ndarray | None, threshold: float) 
     return float(np.mean(_classes(outputs, threshold) == labels))
 
 
-def _as_outputs(preds: list[Any]) -> np.ndarray:
-    """Model outputs for a batch → floats, shape (n,) for one output or (n, k) for several."""
-    if preds and isinstance(preds[0], list):
-        return np.array([[v.data for v in row] for row in preds], dtype=float)
-    return np.array([v.data for v in preds], dtype=float)
-
-
 def _check_X(X: Any, model: MLP, who: str) -> np.ndarray:
     X = np.asarray(X)
     if X.dtype == object or not np.issubdtype(X.dtype, np.number) or X.dtype == bool:
@@ -222,67 +206,6 @@ def _check_width(model: MLP, objective: _Objective, who: str) -> None:
                 f"{who}: loss 'cross_entropy' needs one output per class: the model has {width}"
                 f" outputs, the labels go up to {top}"
             )
-
-
-# -- one iteration: the seam where a compiled (vectorised) path can plug in ----------------------
-
-
-def _eager_loss_and_grad(model: MLP, fn: LossFn, l2: float) -> LossAndGrad:
-    """Build the per-batch step of the eager engine: forward, loss, backward on Values."""
-    params = model.parameters()
-
-    def loss_and_grad(Xb: np.ndarray, targets: list[Any]) -> tuple[float, np.ndarray]:
-        preds = [model(row) for row in Xb.tolist()]  # lists of Python floats: the fast path
-        data_loss = fn(preds, targets)
-        if not isinstance(data_loss, Value):
-            raise TypeError(
-                f"fit: the loss function must return a Value built from the predictions, "
-                f"got {type(data_loss).__name__}; a plain number cannot be backpropagated"
-            )
-        total = data_loss + losses.l2_penalty(params, l2) if l2 else data_loss
-        total.backward()
-        return data_loss.data, _as_outputs(preds)
-
-    return loss_and_grad
-
-
-def _compiled_loss_and_grad(model: MLP, fn: LossFn, l2: float) -> LossAndGrad:
-    """The same step as ``_eager_loss_and_grad``, replayed on whole batches with numpy.
-
-    One sample's loss is traced (``compile.trace``) once per distinct target value — a
-    handful of tapes for class labels — and each output of the model once; every batch then
-    runs as array operations. Assumes the loss is a mean over samples (all named losses are).
-    """
-    params = model.parameters()
-    example = [0.0] * model.nin
-
-    def output(j: int) -> Replay:
-        return trace(lambda *x: _as_list(model(list(x)))[j], *example)
-
-    outputs = [output(j) for j in range(model.nouts[-1])]
-    tapes: dict[Any, Replay] = {}
-
-    def tape_for(target: Any) -> Replay:
-        if target not in tapes:  # fit checked there are at most MAX_COMPILED_TARGETS
-            tapes[target] = trace(lambda *x: fn([model(list(x))], [target]), *example)
-        return tapes[target]
-
-    def loss_and_grad(Xb: np.ndarray, targets: list[Any]) -> tuple[float, np.ndarray]:
-        n, columns, ts = len(targets), Xb.T, np.asarray(targets)
-        total = 0.0
-        for target in dict.fromkeys(targets):  # distinct targets, in order of appearance
-            rows = columns[:, ts == target]
-            total += float(tape_for(target).backward(*rows, reduction="sum", scale=1 / n).sum())
-        if l2:
-            losses.l2_penalty(params, l2).backward()
-        preds = np.stack([out(*columns) for out in outputs], axis=1)
-        return total / n, preds[:, 0] if len(outputs) == 1 else preds
-
-    return loss_and_grad
-
-
-def _as_list(out: Any) -> list[Value]:
-    return out if isinstance(out, list) else [out]
 
 
 def _make_optimizer(model: MLP, optimizer: Any, lr: Any, who: str) -> optim.Optimizer:
@@ -319,9 +242,11 @@ def fit(
     defaults to ``DEFAULT_LR``) or a ready ``Optimizer`` over ``model.parameters()``. ``l2``
     adds ``l2 · Σ w²`` to the training loss. ``seed`` fixes the order of the mini-batches;
     ``val=(X_val, y_val)`` measures validation data every epoch. ``progress`` shows a tqdm
-    bar (one step per epoch, with the latest loss and accuracy). ``compiled=True`` traces the
-    per-sample loss once and replays every batch with numpy (``microgradx.trace``): the same
-    gradients, tens to hundreds of times faster; needs a named loss.
+    bar (one step per epoch, with the latest loss and accuracy). ``compiled=True`` traces
+    one sample's loss once, with the targets as inputs (any number of classes, regression),
+    and replays every batch with numpy, the optimizer vectorised (``microgradx.trace``,
+    ``Optimizer.step_vector``; docs/training.md): the parameters eager training gives, to
+    rounding, tens to hundreds of times faster; needs a named loss.
 
     The cyclic garbage collector is paused during each step and restored after it
     (``microgradx.gc_paused``, safe across threads); in your own training loop the engine
@@ -360,32 +285,44 @@ def fit(
         validation = (Xv, val_objective)
     if compiled and callable(loss):
         raise ValueError(f"{who}: compiled=True needs a named loss ({', '.join(LOSSES)})")
-    distinct = len(set(objective.targets)) if compiled else 0
-    if distinct > MAX_COMPILED_TARGETS:  # checked now: not after parameters have changed
-        raise ValueError(
-            f"{who}: compiled=True traces one tape per distinct target, at most "
-            f"{MAX_COMPILED_TARGETS}; y has {distinct}. Use compiled=False for regression targets"
-        )
     opt = _make_optimizer(model, optimizer, lr, who)
-    make_step = _compiled_loss_and_grad if compiled else _eager_loss_and_grad
-    loss_and_grad = make_step(model, objective.fn, float(l2))
+    step: CompiledStep | EagerStep
+    if compiled:  # traced before the first update: a bad target shape changes nothing
+        step = CompiledStep(model, X, objective.name, objective.targets, float(l2), opt)
+    else:
+        step = EagerStep(model, objective.fn, objective.targets, float(l2), opt)
+    try:
+        return _train(model, X, step, objective, int(epochs), batch_size, validation, rng, progress)
+    finally:
+        step.sync()  # the Values hold the last good step's parameters, also after an error
+
+
+def _train(
+    model: MLP,
+    X: np.ndarray,
+    step: CompiledStep | EagerStep,
+    objective: _Objective,
+    epochs: int,
+    batch_size: int | None,
+    validation: tuple[np.ndarray, _Objective] | None,
+    rng: np.random.Generator,
+    progress: bool,
+) -> History:
+    """fit's epochs: the batches, the history and the bar."""
+    who = "fit"
     n = len(X)
     history = History()
     start = time.perf_counter()
-    bar = tqdm(
-        range(int(epochs)), desc="training", unit="epoch", disable=not progress, file=sys.stderr
-    )
+    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress, file=sys.stderr)
     for _ in bar:
         loss_sum, outputs, seen = 0.0, [], []
         # Batches of sample indices: X rows, targets and labels stay aligned after shuffling.
         for Xb, idx in batches(X, np.arange(n), batch_size, shuffle=True, rng=rng):
-            opt.zero_grad()
             try:
                 # A step's garbage is acyclic (reference counting frees it), yet the cyclic
                 # collector would rescan the growing graph many times: paused for the step.
                 with gc_paused():
-                    batch_loss, out = loss_and_grad(Xb, [objective.targets[i] for i in idx])
-                    opt.step()  # all or nothing: no parameter changes if any would be NaN/inf
+                    batch_loss, out = step(Xb, idx)
             except ArithmeticError as e:  # overflow, division by zero, NaN/inf: nothing updated
                 bar.close()
                 raise _diverged(who, history, e) from e
@@ -403,6 +340,7 @@ def fit(
         if objective.labels is not None:
             shown["acc"] = f"{history.train_accuracy[-1]:.3f}"
         if validation is not None:
+            step.sync()
             v_loss, v_acc = _evaluate(model, *validation)
             history.val_loss.append(v_loss)
             history.val_accuracy.append(v_acc)

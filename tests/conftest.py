@@ -34,3 +34,34 @@ def _no_open_building_pause() -> Iterator[None]:
 
     gradmode.building_ended()
     yield
+
+
+# What an optional extra or system tool that is not installed makes the suite skip, matched in
+# the skip reasons, and how to get it: `make test` installs the dev extra only.
+SKIPPED_GROUPS = (
+    ("PyTorch-parity", ("'torch'",), "pip install -e '.[parity]'"),
+    ("ONNX export", ("'onnx'", "'onnxscript'", "'onnxruntime'"), "pip install -e '.[onnx]'"),
+    ("browser (explorer page)", ("chromium", "playwright"), "apt-get install chromium"),
+    ("Graphviz rendering", ("`dot`",), "apt-get install graphviz"),
+)
+
+
+def skipped_groups(reasons: list[str]) -> str | None:
+    """One line naming each group of tests skipped for want of an extra, and how to run them."""
+    parts = []
+    for name, needles, command in SKIPPED_GROUPS:
+        count = sum(any(n in r.lower() for n in needles) for r in reasons)
+        if count:
+            parts.append(f"{count} {name} test{'s' * (count != 1)} ({command})")
+    return "skipped for missing extras: " + "; ".join(parts) if parts else None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say at the end, in one line, which groups were skipped and how to run them."""
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reasons.append(str(longrepr[2] if isinstance(longrepr, tuple) else longrepr))
+    line = skipped_groups(reasons)
+    if line is not None:
+        terminalreporter.write_line(line, yellow=True, bold=True)

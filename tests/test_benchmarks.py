@@ -18,10 +18,10 @@ import common  # noqa: E402
 import run_all  # noqa: E402
 
 
-def test_readme_figures_are_the_committed_results_block() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_performance_page_figures_are_the_committed_results_block() -> None:
+    readme = (ROOT / "docs" / "performance.md").read_text(encoding="utf-8")
     results = (BENCH / "RESULTS.md").read_text(encoding="utf-8")
-    assert run_all.between(readme, "README") == run_all.between(results, "RESULTS.md")
+    assert run_all.between(readme, "docs/performance.md") == run_all.between(results, "RESULTS.md")
 
 
 def test_interleave_runs_a_lead_in_and_a_block_and_never_collects(
@@ -51,7 +51,7 @@ def test_tiny_run_writes_every_workload_and_the_readme_block(tmp_path: Path) -> 
     readme = tmp_path / "README.md"
     readme.write_text(f"intro\n{run_all.BEGIN}stale{run_all.END}\noutro\n", encoding="utf-8")
     out = tmp_path / "RESULTS.md"
-    args = ["--tiny", "--quiet", "--output", str(out), "--readme", str(readme)]
+    args = ["--tiny", "--quiet", "--output", str(out), "--page", str(readme)]
     subprocess.run([sys.executable, str(BENCH / "run_all.py"), *args], check=True, cwd=ROOT)
     results = out.read_text(encoding="utf-8")
     for workload in run_all.WORKLOADS:

@@ -419,7 +419,8 @@ def test_an_overflowing_derivative_raises_naming_the_op_when_recorded_or_replaye
     op = build(Value(x)).op
     with pytest.raises(OverflowError, match=r"overflows|not a finite float") as raised:
         hessian(build)(x)
-    assert any(f"'{op}'" in note for note in raised.value.__notes__)
+    told = [str(raised.value), *getattr(raised.value, "__notes__", ())]  # 3.10: in the message
+    assert any(f"'{op}'" in line for line in told)
     with pytest.raises(FloatingPointError, match=f"backward through '{op}'"):
         elementwise_grad(build)([x])
 

@@ -188,6 +188,82 @@ def test_matches_torch_optim_step_for_step(name: str) -> None:
         )
 
 
+# -- the vectorised step (fit(compiled=True)) against the scalar step -------------------------
+
+VECTOR_CASES: dict[str, Callable[[list[Value]], Optimizer]] = {
+    name: ours for name, (ours, _) in PARITY.items()
+} | {
+    "nesterov": lambda p: SGD(p, 0.05, momentum=0.7, nesterov=True),
+    "rmsprop_centered": lambda p: RMSProp(p, 0.02, centered=True),
+    "rmsprop_momentum_wd": lambda p: RMSProp(p, 0.02, momentum=0.9, weight_decay=0.01),
+    "adam_cosine_schedule": lambda p: Adam(p, cosine_decay(0.1, 30, 1e-3)),
+    "sgd_step_schedule": lambda p: SGD(p, step_decay(0.1, 0.5, 7), momentum=0.5),
+}
+
+
+def _wavy_bowl(xs: list[Value]) -> Value:
+    """A bounded-gradient test function (so 60 plain SGD steps stay finite), not separable."""
+    total = Value(0.0)
+    for i, x in enumerate(xs):
+        total = total + 0.5 * x * x + (i + 1) * x.sin() + 0.1 * x * xs[0]
+    return total
+
+
+def _wavy_bowl_grads(values: list[float]) -> list[float]:
+    """∇ of ``_wavy_bowl`` at ``values``, by the eager engine (a fresh graph)."""
+    xs = [Value(v) for v in values]
+    _wavy_bowl(xs).backward()
+    return [x.grad for x in xs]
+
+
+@pytest.mark.parametrize("name", sorted(VECTOR_CASES))
+def test_step_vector_equals_the_scalar_step_bit_for_bit_over_many_steps(name: str) -> None:
+    make = VECTOR_CASES[name]
+    init = [0.7, -1.3, 2.1, 0.05, -0.4, 1.6, 0.0, -2.2]
+    eager = [Value(v) for v in init]
+    opt_eager, opt_vector = make(eager), make([Value(v) for v in init])
+    theta = np.array(init)
+    for _ in range(60):
+        opt_eager.zero_grad()
+        _wavy_bowl(eager).backward()
+        opt_eager.step()
+        theta = opt_vector.step_vector(theta, np.array(_wavy_bowl_grads(theta.tolist())))
+        assert theta.tolist() == [p.data for p in eager]  # == on floats: bit for bit
+        for b, buffer in opt_eager.state.items():
+            assert opt_vector.state[b].tolist() == buffer.tolist()
+    assert opt_vector.steps == opt_eager.steps == 60
+    assert opt_vector.state_dict() == opt_eager.state_dict()
+
+
+def test_step_vector_leaves_the_values_alone_and_accepts_zero_gradients() -> None:
+    ps = [Value(1.0), Value(-2.0)]
+    opt = Adam(ps, lr=0.1)
+    new = opt.step_vector(np.array([1.0, -2.0]), np.array([0.5, 0.0]))
+    assert [p.data for p in ps] == [1.0, -2.0]
+    assert new[0] == pytest.approx(1.0 - 0.1, abs=1e-7)  # Adam's first step moves by ~lr
+    assert new[1] == -2.0  # a zero gradient leaves it where it is
+
+
+def test_step_vector_is_all_or_nothing_and_names_the_parameter() -> None:
+    opt = Adam([Value(1.0, label="w"), Value(2.0, label="b")], lr=0.1)
+    opt.step_vector(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
+    before = opt.state_dict()
+    with pytest.raises(FloatingPointError, match=r"Adam\.step: b would become nan"):
+        opt.step_vector(np.array([1.0, 2.0]), np.array([1.0, math.nan]))
+    assert opt.state_dict() == before
+
+
+@pytest.mark.parametrize(
+    ("values", "grads"),
+    [([1.0], [1.0, 2.0]), ([1.0, 2.0], [1, 2]), ([[1.0, 2.0]], [1.0, 2.0])],
+)
+def test_step_vector_rejects_arrays_of_the_wrong_shape_or_type(values: Any, grads: Any) -> None:
+    opt = SGD([Value(1.0), Value(2.0)], lr=0.1)
+    with pytest.raises(ValueError, match=r"SGD\.step_vector: .* float64 array of shape \(2,\)"):
+        opt.step_vector(np.array(values), np.array(grads))
+    assert opt.steps == 0
+
+
 def test_schedule_matches_torch_lambda_lr() -> None:
     torch = pytest.importorskip("torch")
     schedule = cosine_decay(0.1, total_steps=5, lr_min=0.01)
@@ -397,7 +473,7 @@ def test_non_finite_update_raises_and_changes_nothing() -> None:
     with pytest.raises(FloatingPointError, match="parameter 1 would become nan"):
         opt.step()
     assert (x.data, y.data, opt.steps) == (1.0, 2.0, 0)
-    assert opt.state["exp_avg"] == [0.0, 0.0]
+    assert opt.state["exp_avg"].tolist() == [0.0, 0.0]
 
 
 def test_zero_grad_resets_all_parameters() -> None:

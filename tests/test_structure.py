@@ -12,6 +12,8 @@ import ast
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "microgradx"
 VIZ_MAX_LINES = MAX_LINES = 600
@@ -89,32 +91,29 @@ def test_module_level_imports_form_no_cycle() -> None:
     assert _find_cycle(graph) == []
 
 
-# Known circles, each to be removed by the change named here (then delete its entry).
-KNOWN_LAZY_CYCLES = {
-    # compile imports interop inside Replay.to_torch; interop names Replay under TYPE_CHECKING.
-    # The compile-package split (issue 19) removes it.
-    frozenset({"microgradx.compile", "microgradx.interop"}),
-}
-
-
 def _lazy_graph() -> dict[str, set[str]]:
     return {name: _imports(name, lazy=True) for name in SOURCES}
 
 
 def test_no_import_cycle_even_through_lazy_or_type_checking_imports() -> None:
-    graph = _lazy_graph()
-    for pair in KNOWN_LAZY_CYCLES:
-        a, b = sorted(pair)
-        assert b in graph[a] and a in graph[b], f"{a} ↔ {b} is gone: delete it from KNOWN_…"
-        graph[a].discard(b)
-    assert _find_cycle(graph) == []
+    assert _find_cycle(_lazy_graph()) == []
 
 
-def test_the_lazy_view_sees_imports_inside_functions_and_type_checking_blocks() -> None:
-    compile_ = _imports("microgradx.compile", lazy=True)
-    assert "microgradx.interop" in compile_  # imported inside Replay.to_torch
-    assert "microgradx.interop" not in _imports("microgradx.compile")
-    assert "microgradx.compile" in _imports("microgradx.interop", lazy=True)  # TYPE_CHECKING
+def test_the_lazy_view_sees_imports_inside_functions_and_type_checking_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    replay = _imports("microgradx.compile.replay", lazy=True)
+    assert "microgradx.interop" in replay  # imported inside Replay.to_torch
+    assert "microgradx.interop" not in _imports("microgradx.compile.replay")
+    fake = tmp_path / "fake.py"
+    fake.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import nn\n")
+    monkeypatch.setitem(SOURCES, "microgradx.fake", fake)
+    assert _imports("microgradx.fake") == set()
+    assert _imports("microgradx.fake", lazy=True) == {"microgradx.nn"}
+
+
+def test_the_tape_export_names_the_replay_without_importing_it() -> None:
+    assert not any(m.startswith("microgradx.compile") for m in _lazy_graph()["microgradx.interop"])
 
 
 def test_an_import_cycle_is_found_and_shown() -> None:
@@ -142,16 +141,11 @@ def test_the_core_modules_import_only_downwards() -> None:
         assert imported <= below, f"{name} imports {sorted(imported - below)}"
 
 
-# The compile-package split (issue 19) removes this entry.
-KNOWN_LARGE = {"microgradx.compile"}
-
-
 def test_every_module_is_small_and_says_what_it_is_for() -> None:
     for name, path in SOURCES.items():
         text = path.read_text(encoding="utf-8")
         assert ast.get_docstring(ast.parse(text)), f"{name} has no module docstring"
-        if name not in KNOWN_LARGE:
-            assert len(text.splitlines()) <= MAX_LINES, f"{name}: over {MAX_LINES} lines, split it"
+        assert len(text.splitlines()) <= MAX_LINES, f"{name}: over {MAX_LINES} lines, split it"
 
 
 def test_every_viz_module_is_small_and_says_what_it_is_for() -> None:

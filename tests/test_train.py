@@ -338,17 +338,6 @@ def test_a_loss_returning_a_float_is_a_clear_type_error_and_changes_nothing(moon
     assert _parameters(model) == before
 
 
-def test_compiled_fit_with_too_many_targets_fails_before_any_update():
-    X = np.linspace(-1, 1, 34).reshape(17, 2)
-    y = np.arange(17) / 17.0  # 17 distinct regression targets: one tape each is too many
-    model = MLP(2, [3, 1], seed=0)
-    before = _parameters(model)
-    with pytest.raises(ValueError, match=r"at most 16; y has 17\. Use compiled=False"):
-        fit(model, X, y, loss="mse", batch_size=4, compiled=True, progress=False)
-    assert _parameters(model) == before
-    assert all(p.grad == 0.0 for p in model.parameters())
-
-
 def _blows_up_on_call(n: int):
     """A mean-squared loss whose n-th call overflows, like a loss diverging at epoch n."""
     calls = []
