@@ -273,6 +273,10 @@ class _State:
         self.cache: dict[int, np.ndarray] = {}
         self.Sg = self.Vg = self.S
 
+    def row(self, batched: bool, row: int) -> Any:
+        """A node's values: its row of samples, or the one number every sample shares."""
+        return self.V[row] if batched else self.S[row]
+
     def explain(
         self, f: Callable[..., Any], args: list[Any], batched: bool, where: str
     ) -> Exception:
