@@ -60,8 +60,14 @@ class Recorder:
         self._depends: dict[Value, bool] = dict.fromkeys(inputs, True)
 
     def compared(self, cmp: Comparison, a: Value, b: Any, result: bool) -> None:
-        """A comparison while tracing: the branch it chose becomes a guard."""
-        self.guards.append((cmp, a, b, result))
+        """A comparison while tracing: the branch it chose becomes a guard of this trace.
+
+        Every comparison belongs to the innermost running trace; a trace around it also
+        keeps those that read its own inputs (an inner function branching on an outer value).
+        """
+        innermost = TRACING.active[-1] is self
+        if innermost or self.depends(a) or (isinstance(b, Value) and self.depends(b)):
+            self.guards.append((cmp, a, b, result))
 
     def converted(self, v: Value) -> None:
         """``float(v)`` while tracing: fine for a constant, an error for an input's value."""
