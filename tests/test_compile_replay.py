@@ -7,6 +7,7 @@ call counts of a user primitive's forward (vectorised: one call on arrays per gr
 from __future__ import annotations
 
 import math
+import threading
 from typing import Any
 
 import numpy as np
@@ -69,6 +70,29 @@ def test_spare_blocks_at_the_real_cap_hold_no_more_than_one_large_call() -> None
         assert replay(np.zeros(n))[0] == 0.0
     assert list(replay._spare) == [sizes[-1]]
     assert replay.spare_bytes() <= cap
+
+
+def test_one_replay_called_from_several_threads_gives_the_serial_numbers() -> None:
+    replay = small_replay()
+    sizes = [3, 5, 8, 13]  # more sizes than are kept: the spare blocks churn under the threads
+    serial = {n: replay(*batch(n)).tolist() for n in sizes}
+    errors: list[BaseException] = []
+
+    def work(offset: int) -> None:
+        try:
+            for i in range(200):
+                n = sizes[(i + offset) % len(sizes)]
+                assert replay(*batch(n)).tolist() == serial[n]
+        except BaseException as e:  # handed to the main thread
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(replay._spare) <= replay_module.SPARE_SIZES
 
 
 # -- backward's scale --------------------------------------------------------------------------
