@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import operator
+import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from . import backprop, gradmode, ops, serialize
 from ._checks import is_real
@@ -124,7 +125,9 @@ class Value(backprop.Node):
         self._data = _as_float(value, "Value.data")
 
     def __float__(self) -> float:
-        """The data as a float, as ``float()`` of a 0-d tensor."""
+        """The data as a float, as ``float()`` of a 0-d tensor (refused for a traced input's)."""
+        for tracer in TRACING.active:  # empty unless this thread runs compile.trace
+            tracer.converted(self)
         return self._data
 
     def __format__(self, spec: str) -> str:
@@ -474,14 +477,30 @@ def _number(x: Any) -> float:
 
 
 Comparison = Callable[[Any, Any], Any]
-_compare_hook: Callable[[Comparison, Value, Any, bool], None] | None = None
-"""Set by ``compile.trace`` while tracing: it sees every comparison, to guard the branch taken."""
+
+
+class Tracer(Protocol):
+    """What a running ``compile.trace`` is told: comparisons (guards) and float conversions."""
+
+    def compared(self, cmp: Comparison, a: Value, b: Any, result: bool) -> None: ...
+
+    def converted(self, v: Value) -> None: ...
+
+
+class _Tracing(threading.local):
+    """This thread's running traces, innermost last: a trace never sees another thread's ops."""
+
+    def __init__(self) -> None:
+        self.active: list[Tracer] = []
+
+
+TRACING = _Tracing()
 
 
 def _compare(cmp: Comparison, a: Value, b: Any) -> bool:
     result: bool = cmp(a._data, _number(b))
-    if _compare_hook is not None:
-        _compare_hook(cmp, a, b, result)
+    for tracer in TRACING.active:
+        tracer.compared(cmp, a, b, result)
     return result
 
 

@@ -160,7 +160,7 @@ def expm1_forward(a: float) -> float:
         raise OverflowError(f"expm1: expm1({_fmt(a)}) overflows a float (limit ≈ 709.78)") from None
 
 
-# The same forwards on numpy arrays of samples, for the batched replay (compile.py). They
+# The same forwards on numpy arrays of samples, for the batched replay (compile/steps.py). They
 # compute the same formulas as the float versions above, branch per sample with np.where,
 # and leave domain errors to numpy (the replay runs them under np.errstate(... "raise")).
 

@@ -1,10 +1,10 @@
-"""The way out to PyTorch: an ``MLP`` as a ``torch.nn.Sequential`` and back, a tape as a module.
+"""The way out to PyTorch: an ``MLP`` as a ``torch.nn.Sequential`` and back; every op's torch twin.
 
 A learner who outgrows scalar graphs moves to PyTorch; this makes it one call each way::
 
     seq = to_torch(model)              # Linear + activation per layer, float64 by default
     model = from_torch(seq)            # back, e.g. after training in PyTorch
-    module = mx.trace(loss, 0.0, 0.0).to_torch()   # any traced function, elementwise
+    module = mx.trace(loss, 0.0, 0.0).to_torch()   # any traced function (compile/export.py)
 
 The layout is the one PyTorch's ``nn.Linear`` uses: ``weight[j, i]`` is ``L{l}.N{j+1}.w{i}``
 (neuron ``j+1`` of layer ``l``, the weight on input ``i``) and ``bias[j]`` is ``L{l}.N{j+1}.b``.
@@ -18,10 +18,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from . import ops
-from .engine import Value
 from .nn import MLP
 
 __all__ = ["TORCH_OPS", "from_torch", "to_torch", "torch_op"]
@@ -238,94 +237,3 @@ def from_torch(sequential: Any) -> MLP:
     )
     model.load_parameters(values)
     return model
-
-
-# -- a tape as a module -------------------------------------------------------------------------
-
-
-class Tape(Protocol):
-    """What the export reads of a ``compile.Replay`` (named here, so interop never imports it)."""
-
-    name: str
-    tape: list[tuple[ops.Op | None, int, int]]
-    input_slots: list[int]
-    output_slot: int
-    leaves: dict[int, Value]
-
-
-def replay_to_torch(replay: Tape, dtype: Any = None) -> Any:
-    """``Replay.to_torch``: an ``nn.Module`` running the tape elementwise over any batch shape."""
-    torch = _torch()
-    dtype = torch.float64 if dtype is None else dtype
-    return _tape_module(torch)(replay, dtype)
-
-
-def _parameter_name(label: str, taken: set[str], reserved: Any) -> str:
-    """A label as a torch attribute name: torch refuses '.', so ``L1.N2.w0`` → ``L1_N2_w0``."""
-    base = "".join(c if c.isalnum() or c == "_" else "_" for c in label)
-    if not base or base[0].isdigit():
-        base = f"p_{base}"
-    name, n = base, 1
-    while name in taken or hasattr(reserved, name):
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
-
-
-_MODULE_CLASS: list[type] = []
-
-
-def _tape_module(torch: Any) -> type:
-    """The nn.Module class (made once: it needs torch.nn.Module as its base)."""
-    if _MODULE_CLASS:
-        return _MODULE_CLASS[0]
-
-    class TapeModule(torch.nn.Module):
-        """A traced microgradx function: inputs are tensors of any (broadcastable) shape."""
-
-        def __init__(self, replay: Tape, dtype: Any) -> None:
-            super().__init__()
-            self.name = replay.name
-            self.tape = [
-                (None if fn is None else (torch_op(fn), fn.param), i, j) for fn, i, j in replay.tape
-            ]
-            self.input_slots = replay.input_slots
-            self.output_slot = replay.output_slot
-            self.leaf_names: dict[int, str] = {}
-            self.labels: dict[str, str] = {}  # torch name → the Value's label
-            taken: set[str] = set()
-            for k, leaf in replay.leaves.items():
-                value = torch.tensor(leaf.data, dtype=dtype)
-                if leaf.label:
-                    name = _parameter_name(leaf.label, taken, self)
-                    self.register_parameter(name, torch.nn.Parameter(value))
-                    self.labels[name] = leaf.label
-                else:  # a constant: moves with the module (.to, .float) but is not trained
-                    name = _parameter_name(f"const_{k}", taken, self)
-                    self.register_buffer(name, value)
-                self.leaf_names[k] = name
-
-        def forward(self, *inputs: Any) -> Any:
-            """The traced function at every element of the (broadcast) inputs."""
-            if len(inputs) != len(self.input_slots):
-                raise TypeError(
-                    f"{self.name}: takes {len(self.input_slots)} inputs, got {len(inputs)}"
-                )
-            vals: list[Any] = [None] * len(self.tape)
-            for k, x in zip(self.input_slots, inputs, strict=True):
-                if k >= 0:
-                    vals[k] = x
-            for k, name in self.leaf_names.items():
-                vals[k] = getattr(self, name)
-            for k, (entry, i, j) in enumerate(self.tape):
-                if entry is not None:
-                    f, param = entry
-                    vals[k] = (
-                        f(torch, param, vals[i]) if j < 0 else f(torch, param, vals[i], vals[j])
-                    )
-            out = vals[self.output_slot]
-            shape = torch.broadcast_shapes(*(torch.as_tensor(x).shape for x in inputs))
-            return out.expand(shape) if out.shape != shape else out
-
-    _MODULE_CLASS.append(TapeModule)
-    return TapeModule

@@ -269,7 +269,16 @@ def _floor_div(a: Num, b: Num) -> Num:
     """⌊a / b⌋ as Python's ``//`` (consistent with ``%``); a constant: d(a % b)/db = −⌊a/b⌋."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.floor_divide(a, b)
-    return float(a) // float(b)
+    return _number(a) // _number(b)
+
+
+def _number(x: Num) -> float:
+    """A number as a float; a Value's data, read as a constant (``float()`` of a traced Value
+    is refused). The floor in a recorded derivative is such a constant: no gradient flows
+    through it, and a replay of the recorded graph keeps the traced ⌊a/b⌋ (docs/replay.md)."""
+    if isinstance(x, float | int | np.floating | np.integer):
+        return float(x)
+    return float(x.data)
 
 
 _sigmoid = _polymorphic(sigmoid_forward, sigmoid_batched, "sigmoid")

@@ -44,8 +44,11 @@ Python control flow in *your* function is different: ``if``/``while``/``max()`` 
 while tracing, and the tape records only the branch the example took. The tracer watches
 every comparison of a traced Value (``<``, ``<=``, ``>``, ``>=``, hence also ``max``/``min``)
 and stores it as a *guard*; each replay re-evaluates the guards for every sample and raises
-``BranchError`` naming the samples that would have taken another branch. Reading ``.data``
-cannot be watched: a number computed from ``.data`` is frozen into the tape as a constant.
+``BranchError`` naming the samples that would have taken another branch (and so does the
+module ``Replay.to_torch`` makes). ``float(x)`` — and so ``math.sin(x)`` — of a Value computed
+from the inputs raises ``TypeError`` while tracing, since its number would be frozen for every
+sample. Reading ``.data`` cannot be watched: it is how to say that a constant is meant.
+The watching is per thread: another thread's comparisons never become this trace's guards.
 
 Why the name ``trace`` (and not ``compile``, ``jit`` or ``vmap``): nothing is compiled — the
 function is *traced* once and replayed, and the name says exactly what limits that implies
@@ -57,8 +60,9 @@ inputs and an array of leaf values in; outputs, the ``has_aux`` Values and the l
 gradients out as arrays, no Value read or written (``fit(compiled=True)``, docs/training.md).
 
 The package, one module per question: ``trace`` (recording a function), ``guards``
-(``BranchError``, the comparisons a trace watched), ``steps`` (the numpy kernels a plan is
-made of, one call's blocks), ``plan`` (the tape grouped by level), ``replay`` (``Replay``).
+(``BranchError``, what a running trace watches), ``steps`` (the numpy kernels a plan is made
+of, one call's blocks), ``plan`` (the tape grouped by level), ``replay`` (``Replay``),
+``export`` (the tape as a ``torch.nn.Module``). See docs/replay.md.
 """
 
 from __future__ import annotations

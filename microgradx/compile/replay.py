@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Literal
 
 import numpy as np
 
-from .. import engine
+from .._checks import finite_real
 from ..backprop import depth_first
-from ..engine import Value
+from ..engine import Comparison, Value
 from ..ops import Op
 from ..primitive import check_replayable, is_user_defined
-from .guards import SYMBOLS, BranchError
+from .export import tape_to_torch
+from .guards import SYMBOLS, Watched, branch_error, describe
 from .plan import _Plan
 from .steps import _State
 
-Guard = tuple[engine.Comparison, bool, int, bool, int, float, bool, str]
+# A guard on the tape: comparison, left slot, right slot (-1: the constant), constant, result
+# when traced, how the message shows it. The torch export (export.py) reads these.
+TapeGuard = tuple[Comparison, int, int, float, bool, str]
+
+SPARE_SIZES = 2
+"""Batch sizes whose blocks a Replay keeps for reuse: a fit's full batches and its last one."""
+SPARE_BYTES = 64 * 2**20
+"""Beyond this many bytes of spare blocks, only the last call's are kept."""
 
 
 class Replay:
@@ -29,7 +38,7 @@ class Replay:
         name: str,
         inputs: Sequence[Value],
         output: Value,
-        guards: Sequence[tuple[engine.Comparison, Value, Any, bool]],
+        guards: Sequence[Watched],
         aux: Sequence[Value] = (),
     ) -> None:
         # One tape for the output, every compared Value and the aux, each node once, parents
@@ -70,14 +79,15 @@ class Replay:
         self._aux = [self._plan.loc[slot[v]] for v in aux]
         # Blocks of a finished call, by batch size: fresh memory costs page faults on every call.
         self._spare: dict[int, list[np.ndarray]] = {}
-        self._guards: list[Guard] = []
+        self._spare_lock = threading.Lock()  # one Replay may be called from several threads
+        self.guards: list[TapeGuard] = []
         for cmp, a, b, result in guards:
-            batched_a, row_a = self._plan.loc[slot[a]]
-            batched_b, row_b = self._plan.loc[slot[b]] if isinstance(b, Value) else (False, -1)
             other = f"{b.data!r}" if isinstance(b, Value) else f"{float(b)!r}"
-            text = f"{_describe(a)} {SYMBOLS.get(cmp, '?')} {other}"
+            text = f"{describe(a)} {SYMBOLS.get(cmp, '?')} {other}"
             const = math.nan if isinstance(b, Value) else float(b)
-            self._guards.append((cmp, batched_a, row_a, batched_b, row_b, const, result, text))
+            self.guards.append(
+                (cmp, slot[a], slot[b] if isinstance(b, Value) else -1, const, result, text)
+            )
 
     def __len__(self) -> int:
         """Number of nodes on the tape (leaves included)."""
@@ -88,7 +98,7 @@ class Replay:
         return (
             f"Replay({self.name}: {self.n_inputs} inputs, {self._size} nodes, "
             f"{plan.n_batched} batched ops in {len(plan.steps)} steps, "
-            f"{len(self._guards)} guards)"
+            f"{len(self.guards)} guards)"
         )
 
     # -- running ------------------------------------------------------------------------
@@ -110,9 +120,10 @@ class Replay:
         """
         if reduction not in ("mean", "sum"):
             raise ValueError(f"{self.name}: reduction must be 'mean' or 'sum', got {reduction!r}")
+        scale = finite_real(scale, f"{self.name}: backward", "scale")
         plan = self._plan
         with self._run(batches) as state:
-            seed = float(scale) / state.n if reduction == "mean" else float(scale)
+            seed = scale / state.n if reduction == "mean" else scale
             plan.backward(state, "params", seed)
             for leaf, g in zip(plan.grad_leaves, state.Sg[plan.grad_rows].tolist(), strict=True):
                 leaf.grad += g
@@ -148,7 +159,9 @@ class Replay:
             if not np.isfinite(leaves).all():
                 raise ValueError(f"{self.name}: leaves contain NaN or inf")
         with self._run_block(inputs, n, leaves) as state:
-            plan.backward(state, "params", float(scale))
+            plan.backward(
+                state, "params", finite_real(scale, f"{self.name}: value_and_grad", "scale")
+            )
             grads = np.zeros(len(self.leaf_values))
             grads[plan.grad_rows] = state.Sg[plan.grad_rows]
             aux = np.empty((len(self._aux), n))
@@ -162,9 +175,7 @@ class Replay:
         Names map ``.`` to ``_`` (torch refuses dots): ``L1.N2.w0`` is the parameter
         ``L1_N2_w0``; ``module.labels`` maps back. dtype defaults to float64. Needs torch.
         """
-        from ..interop import replay_to_torch  # torch stays optional: imported on use
-
-        return replay_to_torch(self, dtype)
+        return tape_to_torch(self, dtype)
 
     # -- the two halves -----------------------------------------------------------------
 
@@ -180,14 +191,32 @@ class Replay:
         self, arrays: Sequence[np.ndarray] | np.ndarray, n: int, leaves: np.ndarray | None
     ) -> Iterator[_State]:
         """Run forward on checked inputs (a list of rows or one block) and leaf values."""
-        state = _State(self.name, self._plan.shape, n, self._spare.pop(n, None))
+        with self._spare_lock:
+            blocks = self._spare.pop(n, None)  # a concurrent call of this size makes its own
+        state = _State(self.name, self._plan.shape, n, blocks)
         try:
             self._plan.forward(state, arrays, leaves)
             self._check_guards(state)
             yield state
         finally:
-            if len(self._spare) < 4:  # a few batch sizes: full batches and the last, smaller one
-                self._spare[n] = state.blocks
+            self._keep(n, state.blocks)
+
+    def _keep(self, n: int, blocks: list[np.ndarray]) -> None:
+        """Keep a call's blocks for the next call of ``n`` samples, within the bounds above."""
+        # Fresh memory costs a page fault per 4 kB on every call, so reuse pays; but a few
+        # calls of ~10⁶ samples must not keep gigabytes alive: oldest sizes go first.
+        cap = max(SPARE_BYTES, sum(b.nbytes for b in blocks))
+        with self._spare_lock:
+            spare = self._spare
+            spare.pop(n, None)
+            spare[n] = blocks  # now the most recent
+            while len(spare) > 1 and (len(spare) > SPARE_SIZES or _nbytes(spare) > cap):
+                del spare[next(iter(spare))]
+
+    def spare_bytes(self) -> int:
+        """Bytes held by the blocks kept for reuse (at most two batch sizes, see SPARE_BYTES)."""
+        with self._spare_lock:
+            return _nbytes(self._spare)
 
     def _check_block(self, inputs: Any) -> int:
         """Validate value_and_grad's block: float64, one row per argument, finite; → n."""
@@ -244,20 +273,14 @@ class Replay:
         return arrays, 1 if n is None else n
 
     def _check_guards(self, state: _State) -> None:
-        for cmp, batched_a, i, batched_b, j, const, expected, text in self._guards:
-            a = state.V[i] if batched_a else state.S[i]
-            b = const if j < 0 else state.V[j] if batched_b else state.S[j]
+        loc = self._plan.loc
+        for cmp, i, j, const, expected, text in self.guards:
+            a = state.row(*loc[i])
+            b = const if j < 0 else state.row(*loc[j])
             wrong = np.flatnonzero(np.broadcast_to(cmp(a, b), (state.n,)) != expected)
             if wrong.size:
-                which = ", ".join(map(str, wrong[:5].tolist())) + (", …" if wrong.size > 5 else "")
-                raise BranchError(
-                    f"{self.name}: the comparison `{text}` was {expected} when traced but not "
-                    f"for sample(s) {which}. Python control flow is fixed at trace time: "
-                    "express the choice with relu/abs/max-free arithmetic, or trace again."
-                )
+                raise branch_error(self.name, text, expected, [str(k) for k in wrong[:6]])
 
 
-def _describe(v: Value) -> str:
-    if v.label:
-        return v.label
-    return f"{v.op} node (traced value {v.data!r})" if v.op else f"leaf {v.data!r}"
+def _nbytes(spare: dict[int, list[np.ndarray]]) -> int:
+    return sum(b.nbytes for blocks in spare.values() for b in blocks)

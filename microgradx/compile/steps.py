@@ -273,19 +273,33 @@ class _State:
         self.cache: dict[int, np.ndarray] = {}
         self.Sg = self.Vg = self.S
 
+    def row(self, batched: bool, row: int) -> Any:
+        """A node's values: its row of samples, or the one number every sample shares."""
+        return self.V[row] if batched else self.S[row]
+
     def explain(
         self, f: Callable[..., Any], args: list[Any], batched: bool, where: str
     ) -> Exception:
         """Rerun a failed group element by element on floats, to raise the eager engine's error."""
         arrays = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in args))
         prefix = f"{self.name}: {where}" if where else self.name
-        for idx in np.ndindex(arrays[0].shape):
-            try:
-                f(*(float(a[idx]) for a in arrays))
-            except (ArithmeticError, ValueError) as e:
-                if batched:
-                    return type(e)(f"{prefix}: sample {idx[-1]}: {e}")
-                return type(e)(f"{prefix}: {e}" if where else str(e))
+        first_bad = ""  # the first element whose result is not finite, if none raises
+        # A user primitive written with numpy gives NaN/inf on floats too (its float forward
+        # then raises the eager engine's error, naming the op), not numpy's own words.
+        with np.errstate(all="ignore"):
+            for idx in np.ndindex(arrays[0].shape):
+                floats = [float(a[idx]) for a in arrays]
+                try:
+                    out = f(*floats)
+                except (ArithmeticError, ValueError) as e:
+                    if batched:
+                        return type(e)(f"{prefix}: sample {idx[-1]}: {e}")
+                    return type(e)(f"{prefix}: {e}" if where else str(e))
+                if not first_bad and not np.isfinite(out):
+                    sample = f"sample {idx[-1]}: " if batched else ""
+                    first_bad = f"{sample}{out!r} from {', '.join(map(repr, floats))}"
+        if first_bad:
+            return FloatingPointError(f"{prefix}: {first_bad}, not a finite float")
         return FloatingPointError(f"{prefix}: a non-finite result in the batch")
 
     def overflow(self, where: str, batched: bool) -> Exception:

@@ -7,10 +7,10 @@ from typing import Any, overload
 
 import numpy as np
 
-from .. import engine
 from .._checks import finite_real, is_int
 from ..engine import Value
 from ..gradmode import enable_grad
+from .guards import Recorder, recording
 from .replay import Replay
 
 __all__ = ["elementwise_grad", "trace"]
@@ -41,18 +41,9 @@ def trace(fn: Callable[..., Any], *example: float, has_aux: bool = False) -> Rep
         Value(finite_real(x, "trace", f"example {i}"), label=f"input {i}")
         for i, x in enumerate(example)
     ]
-    guards: list[tuple[engine.Comparison, Value, Any, bool]] = []
-
-    def watch(cmp: engine.Comparison, a: Value, b: Any, result: bool) -> None:
-        guards.append((cmp, a, b, result))
-
-    previous = engine._compare_hook
-    engine._compare_hook = watch
-    try:
-        with enable_grad():  # trace even inside no_grad(): the tape is the graph
-            out = fn(*inputs)
-    finally:
-        engine._compare_hook = previous
+    # trace even inside no_grad(): the tape is the graph
+    with recording(Recorder(name, inputs)) as recorder, enable_grad():
+        out = fn(*inputs)
     aux: list[Value] = []
     if has_aux:
         if not isinstance(out, tuple) or len(out) != 2 or not isinstance(out[1], (list, tuple)):
@@ -68,7 +59,7 @@ def trace(fn: Callable[..., Any], *example: float, has_aux: bool = False) -> Rep
             f"trace: {name} must return a Value (one scalar, e.g. a sample's loss), "
             f"got {type(out).__name__}"
         )
-    return Replay(name, inputs, out, guards, aux)
+    return Replay(name, inputs, out, recorder.guards, aux)
 
 
 def elementwise_grad(fn: Callable[..., Value], argnum: int = 0) -> Callable[..., np.ndarray]:
