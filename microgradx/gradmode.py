@@ -28,8 +28,9 @@ The rules, under one lock (threads share the collector; docs/performance.md has 
   on W1, bare process: a plain loop at 1.03× a ``gc_paused()`` loop with the reset, 1.39×
   without). The reset moves those
   objects to the oldest generation, so it is skipped when anything is frozen
-  (``gc.unfreeze()`` would thaw the user's objects), and every ``FULL_EVERY`` resets a full
-  ``gc.collect()`` looks there for cyclic garbage (the user's own: the engine makes none).
+  (``gc.unfreeze()`` would thaw the user's objects), and every ``FULL_EVERY`` backward
+  passes (at most once per ``FULL_INTERVAL`` seconds) a full ``gc.collect()`` looks there
+  for cyclic garbage (the user's own: the engine makes none).
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ WATCHDOG_SECONDS = 5.0
 """The building pause closes after one to two of these intervals without a backward pass."""
 
 FULL_EVERY = 100
+FULL_INTERVAL = 0.1  # seconds: the least time between two of those full collections
+_last_full = 0.0
 """Young-count resets (each moves what was made while paused to the oldest generation) per
 full collection that looks there for cyclic garbage."""
 
@@ -127,7 +130,7 @@ _gc_pauses = 0  # pauses open right now, in all threads together (the building p
 _gc_resume = False  # whether the collector was enabled when the first of them opened
 _building = False  # the building pause is open
 _generation = 0  # counts building pauses, so the watchdog tells a new one from an old one
-_resets = 0  # young-count resets since the last full collection they asked for
+_resets = 0  # backward passes since the last full collection they asked for
 _watchdog: threading.Thread | None = None
 
 
@@ -142,20 +145,27 @@ def _open() -> None:
 
 def _close(reset_young: bool = False) -> bool:
     """Close one pause (the caller holds ``_gc_lock``); True when a full collection is due."""
-    global _gc_pauses, _resets
+    global _gc_pauses, _resets, _last_full
     _gc_pauses -= 1
     if _gc_pauses or not _gc_resume:
         return False
     due = False
     # Only when a young collection is due (else it would come later, when the graph is likely
     # freed), and never when anything is frozen.
-    if reset_young and gc.get_count()[0] >= gc.get_threshold()[0] and not gc.get_freeze_count():
-        gc.freeze()
-        gc.unfreeze()
+    if reset_young:
+        if gc.get_count()[0] >= gc.get_threshold()[0] and not gc.get_freeze_count():
+            gc.freeze()
+            gc.unfreeze()
+        # Every backward counts, not only resets: from 3.12 the young count also falls as
+        # objects are freed, so it can sit below the threshold at every close, and the collector
+        # (enabled only between a backward and the next node) would never run. At most one full
+        # collection per FULL_INTERVAL seconds keeps loops of tiny graphs cheap.
         _resets += 1
-        due = _resets >= FULL_EVERY
+        now = time.monotonic()
+        due = _resets >= FULL_EVERY and now - _last_full >= FULL_INTERVAL
         if due:
             _resets = 0
+            _last_full = now
     gc.enable()
     return due
 

@@ -245,11 +245,12 @@ def test_cyclic_garbage_made_in_training_steps_is_collected(
     # Resetting the young count moves what is alive into the oldest generation: a full
     # collection every FULL_EVERY resets still finds the garbage made while paused.
     monkeypatch.setattr(gradmode, "FULL_EVERY", 5)
+    monkeypatch.setattr(gradmode, "FULL_INTERVAL", 0.0)
     gc.enable()
     model = MLP(2, [8, 1], seed=0)
     refs = []
     for step in range(40):
-        loss = sum(model([0.1 * i, 0.2]) for i in range(20))  # ~1,000 nodes per step
+        loss = sum(model([0.1 * i, 0.2]) for i in range(60))  # ~3,000 nodes per step
         refs.append(_garbage())  # made while the collector is paused
         assert gc.get_count()[0] >= gc.get_threshold()[0]  # so backward resets the count
         loss.backward()
